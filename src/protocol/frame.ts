@@ -1,0 +1,69 @@
+/**
+ * Splits a byte stream into size-prefixed frames (int32 size, then that many bytes).
+ * A pure state machine: push socket chunks in, take whole frames out. A frame that lies in
+ * one chunk is returned as a view of it; only frames spanning chunks are joined.
+ */
+import { ProtocolDecodeError } from './errors.ts';
+
+export class FrameTooLargeError extends ProtocolDecodeError {
+  declare readonly size: number;
+  declare readonly limit: number;
+  constructor(size: number, limit: number) {
+    super(`frame of ${size} bytes exceeds the limit of ${limit}`, 0, { size, limit });
+  }
+}
+
+export class FrameSplitter {
+  private readonly maxFrameBytes: number;
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+
+  constructor(maxFrameBytes: number) {
+    this.maxFrameBytes = maxFrameBytes;
+  }
+
+  /** Bytes received that do not yet form a whole frame. */
+  get buffered(): number {
+    return this.pendingBytes;
+  }
+
+  /** Adds a chunk and returns the frames it completes (without their size prefix). */
+  push(chunk: Buffer): Buffer[] {
+    const frames: Buffer[] = [];
+    let buf: Buffer;
+    if (this.pendingBytes === 0) {
+      buf = chunk;
+    } else {
+      this.pending.push(chunk);
+      this.pendingBytes += chunk.length;
+      // Join only once the whole next frame has arrived (or its size is still unknown and small).
+      if (this.pendingBytes < 4) return frames;
+      const head = this.pending[0].length >= 4 ? this.pending[0] : Buffer.concat(this.pending, this.pendingBytes);
+      const size = head.readInt32BE(0);
+      this.check(size);
+      if (this.pendingBytes < size + 4) return frames;
+      buf = Buffer.concat(this.pending, this.pendingBytes);
+      this.pending = [];
+      this.pendingBytes = 0;
+    }
+    let pos = 0;
+    while (buf.length - pos >= 4) {
+      const size = buf.readInt32BE(pos);
+      this.check(size);
+      if (buf.length - pos - 4 < size) break;
+      frames.push(buf.subarray(pos + 4, pos + 4 + size));
+      pos += 4 + size;
+    }
+    if (pos < buf.length) {
+      const rest = buf.subarray(pos);
+      this.pending = [rest];
+      this.pendingBytes = rest.length;
+    }
+    return frames;
+  }
+
+  private check(size: number): void {
+    if (size < 0) throw new ProtocolDecodeError(`negative frame size ${size}`, 0);
+    if (size > this.maxFrameBytes) throw new FrameTooLargeError(size, this.maxFrameBytes);
+  }
+}

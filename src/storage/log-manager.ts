@@ -1,0 +1,392 @@
+/**
+ * Every partition log under one data directory (`<dataDir>/<topic>-<partition>/`).
+ *
+ * Files in the data directory, by Kafka's names:
+ *  - `.kafka_cleanshutdown`: written by `close()`; when present at open nothing is scanned, and
+ *    it is removed at once so a crash later in this run is seen as unclean.
+ *  - `recovery-point-offset-checkpoint`: per partition, an offset below which everything was
+ *    fsynced. Rewritten after flushes (at most every `checkpointIntervalMs`) and at close, where
+ *    it equals the log end offset. After an unclean shutdown each partition scans only the
+ *    segments from the one holding its recovery point.
+ *  - `log-start-offset-checkpoint`: per partition log start offset, so a clean start knows it
+ *    without reading anything (DeleteRecords also persists it in the partition directory).
+ *
+ * Opening lists every partition directory and stats its segment files (no descriptors, no
+ * indexes, no producer state: those load on first use), so idle partitions are cheap.
+ *
+ * Configs: `options.configFor(topic, partition)` gives the config of each log found at open
+ * (default `defaultLogConfig`); `setConfig` / `PartitionLog.updateConfig` change it later.
+ */
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { KafkaProtocolError } from '../protocol/errors.ts';
+import { ErrorCode } from '../protocol/generated/error-codes.ts';
+import { silentLogger, type Logger } from '../util/logger.ts';
+import {
+  LOG_START_OFFSET_CHECKPOINT,
+  RECOVERY_POINT_CHECKPOINT,
+  readCheckpointFile,
+  writeCheckpointFile,
+  type CheckpointEntry,
+} from './checkpoint-file.ts';
+import { forEachLimit, fsyncDir, unlinkIfExists } from './fs-util.ts';
+import { defaultLogConfig, type LogConfig } from './log-config.ts';
+import { PartitionLog } from './partition-log.ts';
+import { DELETE_DIR_SUFFIX, isValidTopicName, parsePartitionDirName, partitionDirName } from './segment-name.ts';
+
+export const CLEAN_SHUTDOWN_FILE = '.kafka_cleanshutdown';
+
+/** setTimeout/setInterval cannot wait longer than this; longer intervals mean "never". */
+const MAX_TIMER_MS = 0x7fffffff;
+
+export interface LogManagerOptions {
+  now?: () => number;
+  /**
+   * Period of the background flush of every log with unflushed data (log.flush.interval.ms).
+   * Default 1000. 0: every append is fsynced before it completes. Negative, non-finite or above
+   * 2^31-1: no background flush.
+   */
+  flushIntervalMs?: number;
+  /** Period of retention enforcement (log.retention.check.interval.ms). Default 300000; 0 or negative: never. */
+  retentionCheckIntervalMs?: number;
+  /** Least time between two rewrites of the recovery point checkpoint after flushes. Default 1000. */
+  checkpointIntervalMs?: number;
+  /** Partitions opened (recovered after an unclean shutdown) at the same time. Default 8. */
+  loadConcurrency?: number;
+  logger?: Logger;
+  /** Config of each partition found in the data directory. */
+  configFor?: (topic: string, partition: number) => LogConfig | undefined;
+}
+
+interface Entry {
+  topic: string;
+  partition: number;
+  log: PartitionLog;
+}
+
+function validTimer(ms: number | undefined): ms is number {
+  return ms !== undefined && Number.isFinite(ms) && ms > 0 && ms <= MAX_TIMER_MS;
+}
+
+export class LogManager {
+  readonly dataDir: string;
+  /** The previous shutdown was clean (the marker was present at open). */
+  readonly cleanStart: boolean;
+
+  private readonly logs = new Map<string, Entry>();
+  private readonly creating = new Map<string, Promise<PartitionLog>>();
+  private readonly clock: () => number;
+  private readonly logger: Logger;
+  private readonly flushOnAppend: boolean;
+  private readonly checkpointIntervalMs: number;
+  private readonly timers: NodeJS.Timeout[] = [];
+  private checkpointDirty = false;
+  private checkpointTimer: NodeJS.Timeout | null = null;
+  private checkpointChain: Promise<void> = Promise.resolve();
+  private flushing: Promise<void> | null = null;
+  private retaining: Promise<number> | null = null;
+  private closed = false;
+  private closing: Promise<void> | null = null;
+
+  private constructor(dataDir: string, cleanStart: boolean, options: LogManagerOptions) {
+    this.dataDir = dataDir;
+    this.cleanStart = cleanStart;
+    this.clock = options.now ?? Date.now;
+    this.logger = options.logger ?? silentLogger;
+    this.flushOnAppend = options.flushIntervalMs === 0;
+    this.checkpointIntervalMs = Math.max(0, options.checkpointIntervalMs ?? 1000);
+  }
+
+  /** Opens every partition log found in `dataDir` (created when missing). */
+  static async open(dataDir: string, options: LogManagerOptions = {}): Promise<LogManager> {
+    await mkdir(dataDir, { recursive: true });
+    const marker = join(dataDir, CLEAN_SHUTDOWN_FILE);
+    const cleanStart = await unlinkIfExists(marker);
+    if (cleanStart) await fsyncDir(dataDir);
+    const manager = new LogManager(dataDir, cleanStart, options);
+    await manager.loadAll(options);
+    manager.startTimers(options);
+    return manager;
+  }
+
+  private static key(topic: string, partition: number): string {
+    return `${topic}-${partition}`;
+  }
+
+  private logOptions(): { now: () => number; logger: Logger; flushOnAppend: boolean; onFlushed: () => void; onLogStartOffsetChanged: () => void } {
+    return {
+      now: this.clock,
+      logger: this.logger,
+      flushOnAppend: this.flushOnAppend,
+      onFlushed: () => this.markCheckpointDirty(),
+      onLogStartOffsetChanged: () => this.markCheckpointDirty(),
+    };
+  }
+
+  private async loadAll(options: LogManagerOptions): Promise<void> {
+    const started = this.clock();
+    const [recoveryPoints, logStarts] = await Promise.all([
+      this.readCheckpoint(RECOVERY_POINT_CHECKPOINT),
+      this.readCheckpoint(LOG_START_OFFSET_CHECKPOINT),
+    ]);
+    const entries = await readdir(this.dataDir, { withFileTypes: true });
+    const found: Array<{ name: string; topic: string; partition: number }> = [];
+    for (const e of entries) {
+      if (!e.isDirectory()) continue;
+      if (e.name.endsWith(DELETE_DIR_SUFFIX)) {
+        await rm(join(this.dataDir, e.name), { recursive: true, force: true });
+        continue;
+      }
+      const parsed = parsePartitionDirName(e.name);
+      if (parsed) found.push({ name: e.name, ...parsed });
+    }
+    const concurrency = this.cleanStart ? 64 : Math.max(1, options.loadConcurrency ?? 8);
+    await forEachLimit(found, concurrency, async ({ name, topic, partition }) => {
+      const config = options.configFor?.(topic, partition) ?? defaultLogConfig;
+      const recoveryPoint = recoveryPoints.get(name);
+      const clean = this.cleanStart && recoveryPoint !== undefined;
+      const log = await PartitionLog.open(join(this.dataDir, name), config, {
+        ...this.logOptions(),
+        cleanShutdown: clean,
+        recoveryPoint: recoveryPoint ?? 0,
+        logEndOffset: clean ? recoveryPoint : undefined,
+        logStartOffset: logStarts.get(name),
+      });
+      this.logs.set(name, { topic, partition, log });
+    });
+    if (!this.cleanStart) await this.writeCheckpoints(false);
+    this.logger.info('loaded partition logs', {
+      dataDir: this.dataDir,
+      partitions: this.logs.size,
+      cleanStart: this.cleanStart,
+      ms: this.clock() - started,
+    });
+  }
+
+  private async readCheckpoint(name: string): Promise<Map<string, number>> {
+    const map = new Map<string, number>();
+    try {
+      for (const e of await readCheckpointFile(join(this.dataDir, name))) map.set(LogManager.key(e.topic, e.partition), e.offset);
+    } catch (err) {
+      this.logger.warn('ignoring an unreadable checkpoint file', { file: name, error: err });
+    }
+    return map;
+  }
+
+  private startTimers(options: LogManagerOptions): void {
+    const flushMs = options.flushIntervalMs ?? 1000;
+    if (validTimer(flushMs)) {
+      const t = setInterval(() => {
+        if (!this.flushing) void this.flushDirty().catch((err: unknown) => this.logger.error('background flush failed', { error: err }));
+      }, flushMs);
+      t.unref();
+      this.timers.push(t);
+    }
+    const retentionMs = options.retentionCheckIntervalMs ?? 300000;
+    if (validTimer(retentionMs)) {
+      const t = setInterval(() => {
+        if (!this.retaining) void this.applyRetention().catch((err: unknown) => this.logger.error('retention check failed', { error: err }));
+      }, retentionMs);
+      t.unref();
+      this.timers.push(t);
+    }
+  }
+
+  // ---- lookup ---------------------------------------------------------------------------------
+
+  get(topic: string, partition: number): PartitionLog | undefined {
+    return this.logs.get(LogManager.key(topic, partition))?.log;
+  }
+
+  /** Every partition with a log, sorted by topic then partition. */
+  partitions(): Array<{ topic: string; partition: number }> {
+    return [...this.logs.values()]
+      .map(({ topic, partition }) => ({ topic, partition }))
+      .sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition));
+  }
+
+  /** Topics with at least one partition log. */
+  topics(): string[] {
+    return [...new Set([...this.logs.values()].map((e) => e.topic))].sort();
+  }
+
+  /** Sets the config of a loaded log; false when there is none. */
+  setConfig(topic: string, partition: number, config: LogConfig): boolean {
+    const log = this.get(topic, partition);
+    log?.updateConfig(config);
+    return log !== undefined;
+  }
+
+  /** Total bytes of every log. */
+  get sizeInBytes(): number {
+    let total = 0;
+    for (const e of this.logs.values()) total += e.log.sizeInBytes;
+    return total;
+  }
+
+  // ---- create, delete ---------------------------------------------------------------------------
+
+  /**
+   * Creates the partition's log (its directory and first segment). When the log exists already,
+   * its config is updated and it is returned. Throws INVALID_TOPIC_EXCEPTION for a bad name.
+   */
+  async create(topic: string, partition: number, config: LogConfig): Promise<PartitionLog> {
+    if (this.closed) throw new KafkaProtocolError(ErrorCode.NOT_LEADER_OR_FOLLOWER, 'log manager is closed');
+    if (!isValidTopicName(topic) || !Number.isInteger(partition) || partition < 0) {
+      throw new KafkaProtocolError(ErrorCode.INVALID_TOPIC_EXCEPTION, `invalid topic partition ${JSON.stringify(topic)}-${partition}`, { topic, partition });
+    }
+    const name = partitionDirName(topic, partition);
+    const existing = this.logs.get(name);
+    if (existing) {
+      existing.log.updateConfig(config);
+      return existing.log;
+    }
+    const pending = this.creating.get(name);
+    if (pending) return pending;
+    const p = (async () => {
+      const log = await PartitionLog.open(join(this.dataDir, name), config, { ...this.logOptions(), cleanShutdown: true });
+      await fsyncDir(this.dataDir);
+      this.logs.set(name, { topic, partition, log });
+      this.markCheckpointDirty();
+      return log;
+    })().finally(() => this.creating.delete(name));
+    this.creating.set(name, p);
+    return p;
+  }
+
+  /** Closes and removes one partition's log. */
+  async deletePartition(topic: string, partition: number): Promise<boolean> {
+    const name = LogManager.key(topic, partition);
+    const entry = this.logs.get(name);
+    if (!entry) return false;
+    this.logs.delete(name);
+    await entry.log.delete();
+    this.markCheckpointDirty();
+    return true;
+  }
+
+  /** Closes and removes every partition log of `topic`. */
+  async deleteTopic(topic: string): Promise<void> {
+    const victims = [...this.logs.values()].filter((e) => e.topic === topic);
+    for (const e of victims) this.logs.delete(LogManager.key(e.topic, e.partition));
+    await forEachLimit(victims, 8, (e) => e.log.delete());
+    if (victims.length > 0) {
+      await fsyncDir(this.dataDir);
+      this.markCheckpointDirty();
+    }
+  }
+
+  // ---- flush, retention, checkpoints ------------------------------------------------------------
+
+  /** Flushes every log, then rewrites the checkpoints. */
+  async flushAll(): Promise<void> {
+    await forEachLimit([...this.logs.values()], 16, async (e) => {
+      if (e.log.isOpen && e.log.flushedOffset < e.log.logEndOffset) await e.log.flush();
+    });
+    await this.writeCheckpoints(false);
+  }
+
+  private flushDirty(): Promise<void> {
+    this.flushing ??= (async () => {
+      try {
+        await forEachLimit([...this.logs.values()], 16, async (e) => {
+          if (!e.log.isOpen || e.log.flushedOffset >= e.log.logEndOffset) return;
+          try {
+            await e.log.flush();
+          } catch (err) {
+            this.logger.error('flushing a log failed', { dir: e.log.dir, error: err });
+          }
+        });
+      } finally {
+        this.flushing = null;
+      }
+    })();
+    return this.flushing;
+  }
+
+  /** Applies retention to every log now; returns the number of segments deleted. */
+  applyRetention(): Promise<number> {
+    this.retaining ??= (async () => {
+      let deleted = 0;
+      try {
+        const now = this.clock();
+        await forEachLimit([...this.logs.values()], 8, async (e) => {
+          if (!e.log.isOpen || e.log.segmentCount <= 1) return;
+          try {
+            deleted += await e.log.applyRetention(now);
+          } catch (err) {
+            this.logger.error('retention failed', { dir: e.log.dir, error: err });
+          }
+        });
+      } finally {
+        this.retaining = null;
+      }
+      return deleted;
+    })();
+    return this.retaining;
+  }
+
+  private markCheckpointDirty(): void {
+    this.checkpointDirty = true;
+    if (this.closed || this.checkpointTimer) return;
+    this.checkpointTimer = setTimeout(() => {
+      this.checkpointTimer = null;
+      if (this.checkpointDirty && !this.closed) {
+        void this.writeCheckpoints(false).catch((err: unknown) => this.logger.error('writing checkpoints failed', { error: err }));
+      }
+    }, this.checkpointIntervalMs);
+    this.checkpointTimer.unref();
+  }
+
+  /**
+   * Rewrites both checkpoint files from the logs' current state. `atShutdown` records the log end
+   * offset as recovery point (every log was flushed and closed).
+   */
+  private writeCheckpoints(atShutdown: boolean): Promise<void> {
+    const run = async (): Promise<void> => {
+      this.checkpointDirty = false;
+      const recovery: CheckpointEntry[] = [];
+      const starts: CheckpointEntry[] = [];
+      for (const { topic, partition, log } of this.logs.values()) {
+        recovery.push({ topic, partition, offset: atShutdown ? log.logEndOffset : log.flushedOffset });
+        starts.push({ topic, partition, offset: log.logStartOffset });
+      }
+      await writeCheckpointFile(join(this.dataDir, RECOVERY_POINT_CHECKPOINT), recovery);
+      await writeCheckpointFile(join(this.dataDir, LOG_START_OFFSET_CHECKPOINT), starts);
+    };
+    const next = this.checkpointChain.then(run, run);
+    this.checkpointChain = next.catch(() => {});
+    return next;
+  }
+
+  // ---- close ---------------------------------------------------------------------------------------
+
+  /** Flushes and closes every log, writes the checkpoints and the clean shutdown marker. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      this.closed = true;
+      for (const t of this.timers) clearInterval(t);
+      if (this.checkpointTimer) clearTimeout(this.checkpointTimer);
+      this.checkpointTimer = null;
+      await Promise.allSettled([...this.creating.values()]);
+      await this.flushing?.catch(() => {});
+      await this.retaining?.catch(() => {});
+      let failures = 0;
+      await forEachLimit([...this.logs.values()], 16, async (e) => {
+        try {
+          await e.log.close();
+        } catch (err) {
+          failures++;
+          this.logger.error('closing a log failed', { dir: e.log.dir, error: err });
+        }
+      });
+      await this.writeCheckpoints(failures === 0);
+      if (failures === 0) {
+        await writeFile(join(this.dataDir, CLEAN_SHUTDOWN_FILE), '');
+        await fsyncDir(this.dataDir);
+      }
+    })();
+    return this.closing;
+  }
+}
+
