@@ -2,6 +2,11 @@
 //
 //   node scripts/capture-golden.ts                      every client, every profile
 //   node scripts/capture-golden.ts --clients kcat,kafkajs --seconds 6
+//   node scripts/capture-golden.ts --clean               remove all *.hex fixtures first
+//   CAPTURE_DEBUG=1 node scripts/capture-golden.ts       also print each client's stderr
+//
+// Needs kcat on PATH, a Python with confluent_kafka (CAPTURE_PYTHON, default the system python3)
+// and the kafkajs and @platformatic/kafka packages from node_modules.
 //
 // For each scenario (a client doing one kind of work) it starts a tiny TCP server on 127.0.0.1
 // that records every request frame and answers just enough for the client to go on: an
@@ -21,7 +26,7 @@
 //
 // The same file is also the driver of each client: `--drive <scenario> <port>` (used internally).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -45,17 +50,19 @@ import type { CreateTopicsRequest } from '../src/protocol/generated/messages/cre
 import type { DeleteTopicsRequest } from '../src/protocol/generated/messages/delete-topics.ts';
 import type { LeaveGroupRequest } from '../src/protocol/generated/messages/leave-group.ts';
 import { encodeConsumerProtocolAssignment } from '../src/protocol/generated/data/consumer-protocol-assignment.ts';
+import { decodeConsumerProtocolSubscription } from '../src/protocol/generated/data/consumer-protocol-subscription.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const fixturesDir = join(root, 'test', 'fixtures', 'protocol');
 const require = createRequire(import.meta.url);
 
-/** Names shared with the golden test: the topic, group and client id every scenario uses. */
-export const GOLDEN_TOPIC = 'golden';
-export const GOLDEN_GROUP = 'golden-group';
-export const GOLDEN_CLIENT_ID = 'kstream-golden';
+// The names every scenario uses; test/unit/protocol/golden.test.ts checks the fixtures against
+// the same values (keep them in step).
+const GOLDEN_TOPIC = 'golden';
+const GOLDEN_GROUP = 'golden-group';
+const GOLDEN_CLIENT_ID = 'kstream-golden';
 /** The topic id the server hands out for GOLDEN_TOPIC (Metadata v10+), so Fetch v13+ carries it. */
-export const GOLDEN_TOPIC_ID = '6b737472-6561-6d2d-676f-6c64656e2121';
+const GOLDEN_TOPIC_ID = '6b737472-6561-6d2d-676f-6c64656e2121';
 
 // ---------------------------------------------------------------------------------------------
 // Scenarios
@@ -117,8 +124,11 @@ p.produce('${GOLDEN_TOPIC}', key=b'key', value=b'hello-golden', partition=0)
 p.flush(4)
 `;
 
+/** The system Python with confluent_kafka (Debian's python3-confluent-kafka); override with CAPTURE_PYTHON. */
+const PYTHON = process.env.CAPTURE_PYTHON ?? '/usr/bin/python3';
+
 function python(code: string): (port: number) => ChildProcess {
-  return (port) => spawn('/usr/bin/python3', ['-c', code, String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  return (port) => spawn(PYTHON, ['-c', code, String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
 }
 
 const SCENARIOS: Scenario[] = [
@@ -173,7 +183,7 @@ interface ServerState {
   scenario: string;
   frames: Captured[];
   problems: string[];
-  /** Member metadata from the last JoinGroup, to answer SyncGroup for a follower. */
+  /** Topics of the member's subscription (from its JoinGroup metadata), to answer a SyncGroup without assignments. */
   subscriptionTopics: string[];
 }
 
@@ -253,7 +263,15 @@ function answer(state: ServerState, apiKey: number, version: number, req: unknow
       const r = req as JoinGroupRequest;
       const memberId = r.memberId !== '' ? r.memberId : `${GOLDEN_CLIENT_ID}-member`;
       const protocol = r.protocols[0];
-      state.subscriptionTopics = [GOLDEN_TOPIC];
+      if (protocol !== undefined && r.protocolType === 'consumer') {
+        try {
+          const mr = new Reader(protocol.metadata);
+          const subscriptionVersion = mr.int16();
+          state.subscriptionTopics = decodeConsumerProtocolSubscription(mr, Math.min(subscriptionVersion, 3)).topics;
+        } catch {
+          state.problems.push(`${state.scenario}: unreadable consumer subscription in JoinGroup`);
+        }
+      }
       return {
         errorCode: 0,
         generationId: 1,
@@ -443,7 +461,7 @@ function packageVersion(entry: string): string {
 function clientDescriptions(): Record<ClientName, string> {
   const kcatV = spawnSync('kcat', ['-V'], { encoding: 'utf8' });
   const m = /Version (\S+).*?librdkafka (\S+)/s.exec(`${kcatV.stdout}${kcatV.stderr}`);
-  const py = spawnSync('/usr/bin/python3', ['-c', 'import confluent_kafka as c; print(c.version()[0], c.libversion()[0])'], { encoding: 'utf8' });
+  const py = spawnSync(PYTHON, ['-c', 'import confluent_kafka as c; print(c.version()[0], c.libversion()[0])'], { encoding: 'utf8' });
   const [pyVersion, pyLib] = py.stdout.trim().split(' ');
   return {
     kcat: m ? `kcat ${m[1]} (librdkafka ${m[2]})` : 'kcat (version unknown)',
@@ -481,6 +499,12 @@ async function main(): Promise<void> {
   const scenarios = SCENARIOS.filter((s) => !only || only.includes(s.client));
   const parallel = Number(arg('--parallel') ?? 4);
   const descriptions = clientDescriptions();
+  if (process.argv.includes('--clean')) {
+    for (const dir of readdirSync(fixturesDir)) {
+      if (!statSync(join(fixturesDir, dir)).isDirectory()) continue;
+      for (const f of readdirSync(join(fixturesDir, dir))) if (f.endsWith('.hex')) rmSync(join(fixturesDir, dir, f));
+    }
+  }
   const date = new Date().toISOString().slice(0, 10);
 
   const jobs: Array<[Scenario, Profile]> = [];

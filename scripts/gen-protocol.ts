@@ -390,7 +390,7 @@ function emitStruct(ctx: Ctx, tsName: string, fields: FieldSpec[], exported: boo
         const prop = `v.${camel(f.name)}`;
         const d = defaultExpr(ctx, f);
         const isDefault = f.type.startsWith('[]')
-          ? `${prop}.length === 0`
+          ? `${prop} !== null && ${prop}.length === 0`
           : ['bytes', 'records'].includes(f.type) && d !== 'null'
             ? `${prop}.length === 0`
             : PRIMITIVES.has(f.type) || d === 'null'

@@ -17,6 +17,8 @@ export class FrameSplitter {
   private readonly maxFrameBytes: number;
   private pending: Buffer[] = [];
   private pendingBytes = 0;
+  /** Size of the frame being assembled, once its 4 size bytes have arrived; -1 before. */
+  private expectedSize = -1;
 
   constructor(maxFrameBytes: number) {
     this.maxFrameBytes = maxFrameBytes;
@@ -36,15 +38,17 @@ export class FrameSplitter {
     } else {
       this.pending.push(chunk);
       this.pendingBytes += chunk.length;
-      // Join only once the whole next frame has arrived (or its size is still unknown and small).
-      if (this.pendingBytes < 4) return frames;
-      const head = this.pending[0].length >= 4 ? this.pending[0] : Buffer.concat(this.pending, this.pendingBytes);
-      const size = head.readInt32BE(0);
-      this.check(size);
-      if (this.pendingBytes < size + 4) return frames;
+      if (this.expectedSize < 0) {
+        if (this.pendingBytes < 4) return frames;
+        this.expectedSize = this.peekSize();
+        this.check(this.expectedSize);
+      }
+      // Join only once the whole frame has arrived: each byte is copied once.
+      if (this.pendingBytes < this.expectedSize + 4) return frames;
       buf = Buffer.concat(this.pending, this.pendingBytes);
       this.pending = [];
       this.pendingBytes = 0;
+      this.expectedSize = -1;
     }
     let pos = 0;
     while (buf.length - pos >= 4) {
@@ -58,8 +62,22 @@ export class FrameSplitter {
       const rest = buf.subarray(pos);
       this.pending = [rest];
       this.pendingBytes = rest.length;
+      this.expectedSize = rest.length >= 4 ? rest.readInt32BE(0) : -1;
     }
     return frames;
+  }
+
+  /** Reads the int32 size from the first 4 buffered bytes, copying only those. */
+  private peekSize(): number {
+    const head = Buffer.allocUnsafe(4);
+    let filled = 0;
+    for (const part of this.pending) {
+      const n = Math.min(4 - filled, part.length);
+      part.copy(head, filled, 0, n);
+      filled += n;
+      if (filled === 4) break;
+    }
+    return head.readInt32BE(0);
   }
 
   private check(size: number): void {

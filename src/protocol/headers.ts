@@ -27,8 +27,9 @@ export function readRequestHeaderPrefix(r: Reader): { apiKey: number; apiVersion
 }
 
 /**
- * Reads a whole request header. `flexible` says whether the request version is flexible
- * (header v2); unknown API keys and versions are read as header v1.
+ * Reads a whole request header: v2 (with tagged fields) when the API is flexible at that
+ * version, as Kafka does also for versions above the defined maximum of a flexible API;
+ * v1 for unknown API keys.
  */
 export function readRequestHeader(r: Reader): RequestHeader {
   const { apiKey, apiVersion, correlationId } = readRequestHeaderPrefix(r);

@@ -11,8 +11,10 @@
  *  - `log-start-offset-checkpoint`: per partition log start offset, so a clean start knows it
  *    without reading anything (DeleteRecords also persists it in the partition directory).
  *
- * Opening lists every partition directory and stats its segment files (no descriptors, no
- * indexes, no producer state: those load on first use), so idle partitions are cheap.
+ * After a clean shutdown, opening reads only the data directory listing and the checkpoints: each
+ * partition directory is read on the log's first use (descriptors, indexes and producer state
+ * load even later, when needed), so idle partitions cost no I/O and little memory. After an
+ * unclean shutdown every partition is opened and recovered before `open` returns.
  *
  * Configs: `options.configFor(topic, partition)` gives the config of each log found at open
  * (default `defaultLogConfig`); `setConfig` / `PartitionLog.updateConfig` change it later.
@@ -144,13 +146,20 @@ export class LogManager {
     await forEachLimit(found, concurrency, async ({ name, topic, partition }) => {
       const config = options.configFor?.(topic, partition) ?? defaultLogConfig;
       const recoveryPoint = recoveryPoints.get(name);
+      const logStartOffset = logStarts.get(name);
       const clean = this.cleanStart && recoveryPoint !== undefined;
+      if (clean && logStartOffset !== undefined) {
+        // Known from the checkpoints: nothing is read until the log is used.
+        const log = PartitionLog.deferred(join(this.dataDir, name), config, { logStartOffset, logEndOffset: recoveryPoint }, this.logOptions());
+        this.logs.set(name, { topic, partition, log });
+        return;
+      }
       const log = await PartitionLog.open(join(this.dataDir, name), config, {
         ...this.logOptions(),
         cleanShutdown: clean,
         recoveryPoint: recoveryPoint ?? 0,
         logEndOffset: clean ? recoveryPoint : undefined,
-        logStartOffset: logStarts.get(name),
+        logStartOffset,
       });
       this.logs.set(name, { topic, partition, log });
     });
@@ -311,7 +320,7 @@ export class LogManager {
       try {
         const now = this.clock();
         await forEachLimit([...this.logs.values()], 8, async (e) => {
-          if (!e.log.isOpen || e.log.segmentCount <= 1) return;
+          if (!e.log.isOpen || (e.log.isLoaded && e.log.segmentCount <= 1)) return;
           try {
             deleted += await e.log.applyRetention(now);
           } catch (err) {

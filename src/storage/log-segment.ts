@@ -20,7 +20,7 @@ import type { Logger } from '../util/logger.ts';
 import { scanBatches, type ScanOptions, type ScanResult, type ScannedBatch } from './batch-scan.ts';
 import { CorruptLogError, KafkaStorageError } from './errors.ts';
 import { atomicWriteFile, isNotFound, readFully, unlinkIfExists } from './fs-util.ts';
-import { OffsetIndex, type OffsetPosition } from './offset-index.ts';
+import { OFFSET_INDEX_ENTRY_SIZE, OffsetIndex, type OffsetPosition } from './offset-index.ts';
 import { indexFileName, logFileName, timeIndexFileName } from './segment-name.ts';
 import { TIME_INDEX_ENTRY_SIZE, TimeIndex, type TimestampOffset } from './time-index.ts';
 
@@ -377,11 +377,11 @@ export class LogSegment {
     return this.timeIndex?.firstEntry() ?? null;
   }
 
-  /** True when the next batch could need an index entry that does not fit in `maxIndexBytes`. */
-  indexFull(maxIndexBytes: number, pendingBatches: number): boolean {
+  /** True when `newBatches` more batches, each possibly indexed, could make an index exceed `maxIndexBytes`. */
+  indexFull(maxIndexBytes: number, newBatches: number): boolean {
     if (!this.offsetIndex || !this.timeIndex) return false;
-    return (this.offsetIndex.entries + pendingBatches + 1) * 8 > maxIndexBytes
-      || (this.timeIndex.entries + pendingBatches + 1) * TIME_INDEX_ENTRY_SIZE > maxIndexBytes;
+    return (this.offsetIndex.entries + newBatches) * OFFSET_INDEX_ENTRY_SIZE > maxIndexBytes
+      || (this.timeIndex.entries + newBatches) * TIME_INDEX_ENTRY_SIZE > maxIndexBytes;
   }
 
   /**

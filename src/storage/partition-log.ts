@@ -13,6 +13,7 @@
  * one holding `recoveryPoint` onwards are scanned, CRC-checked and truncated at the first invalid
  * batch, and their indexes are rebuilt.
  */
+import { readdirSync, statSync } from 'node:fs';
 import { mkdir, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -149,6 +150,10 @@ export class PartitionLog {
   private _logEndOffset = 0;
   private _flushedOffset = 0;
   private leoVerified = false;
+  private loaded = false;
+  private loading: Promise<void> | null = null;
+  private deferredLoad: PartitionLogOptions | null = null;
+  private coldSize: number | null = null;
   private isReady = false;
   private readyPromise: Promise<void> | null = null;
   private producerState: ProducerStateManager | null = null;
@@ -174,7 +179,50 @@ export class PartitionLog {
   static async open(dir: string, config: LogConfig = defaultLogConfig, options: PartitionLogOptions = {}): Promise<PartitionLog> {
     const log = new PartitionLog(dir, config, options);
     await log.load(options);
+    log.loaded = true;
     return log;
+  }
+
+  /**
+   * A log known from a clean shutdown whose directory is read only on first use (any async
+   * method); until then the getters answer from `known`, and `sizeInBytes` stats the files
+   * synchronously once. Used by LogManager so that idle partitions cost no I/O at startup.
+   */
+  static deferred(
+    dir: string,
+    config: LogConfig,
+    known: { logStartOffset: number; logEndOffset: number },
+    options: PartitionLogOptions = {},
+  ): PartitionLog {
+    const log = new PartitionLog(dir, config, options);
+    log._logStartOffset = known.logStartOffset;
+    log._logEndOffset = known.logEndOffset;
+    log._flushedOffset = known.logEndOffset;
+    log.deferredLoad = { ...options, cleanShutdown: true, logEndOffset: known.logEndOffset, logStartOffset: known.logStartOffset };
+    return log;
+  }
+
+  /** Reads the directory of a deferred log (no-op once loaded). */
+  private ensureLoaded(): Promise<void> {
+    if (this.loaded) return RESOLVED;
+    this.loading ??= this.load(this.deferredLoad ?? {}).then(
+      () => {
+        this.loaded = true;
+        this.deferredLoad = null;
+        this.coldSize = null;
+      },
+      (err: unknown) => {
+        this.loading = null;
+        this.segments = [];
+        throw storageError(err, `loading log ${this.dir} failed`);
+      },
+    );
+    return this.loading;
+  }
+
+  /** The directory was read (always true for logs from `open`). */
+  get isLoaded(): boolean {
+    return this.loaded;
   }
 
   // ---- accessors --------------------------------------------------------------------------
@@ -194,6 +242,10 @@ export class PartitionLog {
   }
 
   get sizeInBytes(): number {
+    if (!this.loaded) {
+      this.coldSize ??= logFilesSizeSync(this.dir);
+      return this.coldSize;
+    }
     let total = 0;
     for (const s of this.segments) total += s.size;
     return total;
@@ -264,6 +316,7 @@ export class PartitionLog {
   // ---- loading and recovery -----------------------------------------------------------------
 
   private async load(options: PartitionLogOptions): Promise<void> {
+    this.snapshotOffsets = [];
     let names: string[];
     try {
       names = await readdir(this.dir);
@@ -390,6 +443,7 @@ export class PartitionLog {
   }
 
   private async makeReady(): Promise<void> {
+    await this.ensureLoaded();
     const active = this.active;
     await active.loadIndexes(this.leoVerified ? this._logEndOffset : undefined, this.config.indexIntervalBytes, this.logger);
     if (!this.leoVerified) {
@@ -888,6 +942,7 @@ export class PartitionLog {
    */
   async applyRetention(now: number): Promise<number> {
     this.assertOpen();
+    await this.ensureLoaded();
     if (this.segments.length <= 1) return 0;
     return this.serialized(async () => {
       const segments = this.segments;
@@ -970,6 +1025,19 @@ export class PartitionLog {
     })();
     return this.closing;
   }
+}
+
+/** Total size of the `.log` files in `dir` (0 when it is missing). */
+function logFilesSizeSync(dir: string): number {
+  let total = 0;
+  try {
+    for (const name of readdirSync(dir)) {
+      if (parseSegmentFileName(name)?.kind === 'log') total += statSync(join(dir, name)).size;
+    }
+  } catch (err) {
+    if (!isNotFound(err)) throw err;
+  }
+  return total;
 }
 
 function scanChunk(indexIntervalBytes: number): number {

@@ -128,6 +128,7 @@ export class Reader {
     for (let i = 0; i < 10; i++) {
       if (this.pos >= this.end) this.fail('varlong runs past the end');
       const b = this.buf[this.pos++];
+      if (i === 9 && b > 1) this.fail('varlong exceeds 64 bits');
       result |= BigInt(b & 0x7f) << shift;
       if ((b & 0x80) === 0) return (result >> 1n) ^ -(result & 1n);
       shift += 7n;

@@ -93,6 +93,7 @@ export class Writer {
   }
 
   uvarint(v: number): this {
+    if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) throw new RangeError(`unsigned varint out of range: ${v}`);
     this.ensure(5);
     let n = v >>> 0;
     while (n >= 0x80) {
@@ -127,6 +128,7 @@ export class Writer {
   nullableString(v: string | null): this {
     if (v === null) return this.int16(-1);
     const len = Buffer.byteLength(v, 'utf8');
+    if (len > 0x7fff) throw new RangeError(`string of ${len} UTF-8 bytes exceeds the 32767 an int16 length allows`);
     this.int16(len);
     this.utf8(v, len);
     return this;

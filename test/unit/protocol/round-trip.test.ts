@@ -4,8 +4,9 @@
  * generated code), so a generator mistake in field order, presence, nullability, defaults or
  * tagging shows up as a mismatch.
  *
- * For each case: decode(encode(value)) must deep-equal the value and consume every byte, and
- * encoding the decoded value again must give identical bytes.
+ * For each case: decode(encode(value)) must deep-equal the value and consume every byte,
+ * encoding the decoded value again must give identical bytes, and the encoding must equal that of
+ * an independent reference encoder interpreting the JSON definitions (test/fixtures/protocol).
  */
 import { describe, expect, it } from 'vitest';
 import { Reader } from '../../../src/protocol/primitives/reader.ts';
@@ -38,6 +39,8 @@ import {
 
 /** Random values per (API, direction, version); each case uses its own seed derived from its label. */
 const SAMPLES = 6;
+/** Random values with properties left out (Init<T>), per case. */
+const SPARSE_SAMPLES = 2;
 
 /**
  * Pinned so that adding (or losing) an API, a version or a data schema changes a number here on
@@ -52,9 +55,18 @@ const dataCases = await buildDataCases();
 
 type Case = CodecCase;
 
-/** The round-trip property for one value; returns the encoding. */
-function checkRoundTrip(c: Case, value: StructValue | Record<string, never>, expected: StructValue): Buffer {
+/**
+ * The round-trip property for one value: decode(encode(value)) equals `expected` and consumes
+ * every byte, encode(decoded) reproduces the bytes, and the bytes equal those of the reference
+ * encoder (which writes the JSON definitions' layout without using src/), so an encoder and
+ * decoder that agree on a wrong layout are caught too.
+ */
+function checkRoundTrip(c: Case, value: StructValue, expected: StructValue): Buffer {
   const bytes = encodeCase(c, value);
+  const reference = c.model.referenceEncode(expected, c.version);
+  if (!reference.equals(bytes)) {
+    expect(bytes.toString('hex'), 'generated encoder vs. reference encoder of the definitions').toBe(reference.toString('hex'));
+  }
   const r = new Reader(bytes);
   const decoded = c.decode(r, c.version);
   expect(decoded, 'decode(encode(value)) must equal the value').toStrictEqual(expected);
@@ -86,6 +98,11 @@ function runCase(c: Case): void {
   for (let i = 0; i < SAMPLES; i++) {
     const value = c.model.randomValue(rng, c.version);
     withSeed(c, seed, i, value, () => checkRoundTrip(c, value, value));
+  }
+  // Sparse Init values: properties left out at every depth decode to their defaults.
+  for (let i = 0; i < SPARSE_SAMPLES; i++) {
+    const { sparse, expected } = c.model.sparsify(rng, c.model.randomValue(rng, c.version));
+    withSeed(c, seed, `sparse ${i}`, sparse, () => checkRoundTrip(c, sparse, expected));
   }
 }
 

@@ -255,11 +255,11 @@ export function encodeApiVersionsResponse(w: Writer, version: number, v: Init<Ap
   if (flexible) {
     const tagged: Array<readonly [number, (w: Writer) => void]> = [];
     const t0 = v.supportedFeatures;
-    if (version >= 3 && t0 !== undefined && !(t0.length === 0)) tagged.push([0, (w) => { writeNullableArray(w, true, t0, (w, x) => { encodeSupportedFeatureKey(w, version, x); }); }]);
+    if (version >= 3 && t0 !== undefined && !(t0 !== null && t0.length === 0)) tagged.push([0, (w) => { writeNullableArray(w, true, t0, (w, x) => { encodeSupportedFeatureKey(w, version, x); }); }]);
     const t1 = v.finalizedFeaturesEpoch;
     if (version >= 3 && t1 !== undefined && !(t1 === -1n)) tagged.push([1, (w) => { w.int64(t1); }]);
     const t2 = v.finalizedFeatures;
-    if (version >= 3 && t2 !== undefined && !(t2.length === 0)) tagged.push([2, (w) => { writeNullableArray(w, true, t2, (w, x) => { encodeFinalizedFeatureKey(w, version, x); }); }]);
+    if (version >= 3 && t2 !== undefined && !(t2 !== null && t2.length === 0)) tagged.push([2, (w) => { writeNullableArray(w, true, t2, (w, x) => { encodeFinalizedFeatureKey(w, version, x); }); }]);
     const t3 = v.zkMigrationReady;
     if (version >= 3 && t3 !== undefined && !(t3 === false)) tagged.push([3, (w) => { w.bool(t3); }]);
     writeTaggedFields(w, tagged, () => new Writer());

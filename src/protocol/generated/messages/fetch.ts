@@ -738,7 +738,7 @@ export function encodeFetchResponse(w: Writer, version: number, v: Init<FetchRes
   if (flexible) {
     const tagged: Array<readonly [number, (w: Writer) => void]> = [];
     const t0 = v.nodeEndpoints;
-    if (version >= 16 && t0 !== undefined && !(t0.length === 0)) tagged.push([0, (w) => { writeNullableArray(w, true, t0, (w, x) => { encodeNodeEndpoint(w, version, x); }); }]);
+    if (version >= 16 && t0 !== undefined && !(t0 !== null && t0.length === 0)) tagged.push([0, (w) => { writeNullableArray(w, true, t0, (w, x) => { encodeNodeEndpoint(w, version, x); }); }]);
     writeTaggedFields(w, tagged, () => new Writer());
   }
 }

@@ -423,7 +423,7 @@ export function encodeProduceResponse(w: Writer, version: number, v: Init<Produc
   if (flexible) {
     const tagged: Array<readonly [number, (w: Writer) => void]> = [];
     const t0 = v.nodeEndpoints;
-    if (version >= 10 && t0 !== undefined && !(t0.length === 0)) tagged.push([0, (w) => { writeNullableArray(w, true, t0, (w, x) => { encodeNodeEndpoint(w, version, x); }); }]);
+    if (version >= 10 && t0 !== undefined && !(t0 !== null && t0.length === 0)) tagged.push([0, (w) => { writeNullableArray(w, true, t0, (w, x) => { encodeNodeEndpoint(w, version, x); }); }]);
     writeTaggedFields(w, tagged, () => new Writer());
   }
 }
