@@ -42,6 +42,8 @@ export interface BrokerProcess {
   rss(): number;
   /** Open file descriptors (entries of /proc/<pid>/fd). */
   fdCount(): number;
+  /** CPU time (user + system) the broker used so far, in ms (10 ms resolution). */
+  cpuMs(): number;
   /** process.memoryUsage() in the broker, after a full GC. */
   memory(): Promise<BrokerMemory>;
   /** SIGTERM and wait for exit; returns the time it took. */
@@ -114,6 +116,9 @@ export function spawnBroker(dataDir: string, options: SpawnBrokerOptions = {}): 
         if (!m) throw new Error('no VmRSS');
         return Number(m[1]) * 1024;
       },
+      cpuMs() {
+        return processCpuMs(pid);
+      },
       fdCount() {
         return readdirSync(`/proc/${pid}/fd`).length;
       },
@@ -143,4 +148,52 @@ export function spawnBroker(dataDir: string, options: SpawnBrokerOptions = {}): 
     child.kill('SIGKILL');
     throw err;
   });
+}
+
+/** utime + stime of a process from /proc/<pid>/stat, in ms. */
+export function processCpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // fields[0] is field 3 (state); utime and stime are fields 14 and 15.
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+}
+
+/** Linux clock ticks per second (USER_HZ); 100 on every mainstream configuration. */
+const CLOCK_TICKS = 100;
+
+/**
+ * Measures the broker's CPU use while `fn` runs: `busy` is broker CPU time / wall time
+ * (1.0 = one core saturated; the broker's JavaScript runs on one thread).
+ */
+export async function withCpu<T>(broker: BrokerProcess, fn: () => Promise<T>): Promise<{ result: T; wallMs: number; cpuMs: number; busy: number }> {
+  const c0 = broker.cpuMs();
+  const t0 = performance.now();
+  const result = await fn();
+  const wallMs = performance.now() - t0;
+  const cpuMs = broker.cpuMs() - c0;
+  return { result, wallMs, cpuMs, busy: cpuMs / wallMs };
+}
+
+/** Starts bench/null-broker.ts (a protocol sink for client ceilings). */
+export async function spawnNullBroker(): Promise<{ port: number; bootstrap: string; pid: number; stop(): void; cpuMs(): number }> {
+  const child = track(spawn(process.execPath, [join(BENCH_DIR, 'null-broker.ts')], { stdio: ['pipe', 'pipe', 'inherit'] }));
+  const line = await new Promise<string>((res, rej) => {
+    const timer = setTimeout(() => rej(new Error('null broker did not start')), 30_000);
+    createInterface({ input: child.stdout! }).once('line', (l) => {
+      clearTimeout(timer);
+      res(l);
+    });
+    child.once('exit', (code) => rej(new Error(`null broker exited with ${code}`)));
+  });
+  const { port } = JSON.parse(line) as { port: number };
+  const pid = child.pid!;
+  return {
+    port,
+    pid,
+    bootstrap: `127.0.0.1:${port}`,
+    stop: () => {
+      child.kill('SIGKILL');
+    },
+    cpuMs: () => processCpuMs(pid),
+  };
 }

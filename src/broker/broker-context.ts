@@ -6,6 +6,7 @@ import type { ReplicaManager } from './replica-manager.ts';
 import type { LogManager } from '../storage/log-manager.ts';
 import type { ProducerIdManager } from './producer-id-manager.ts';
 import type { Logger } from '../util/logger.ts';
+import type { GroupCoordinator } from './coordinator/group-coordinator.ts';
 
 export interface SupportedApi {
   readonly apiKey: number;
@@ -24,6 +25,7 @@ export interface BrokerContext {
   readonly replicas: ReplicaManager;
   readonly logs: LogManager;
   readonly producerIds: ProducerIdManager;
+  readonly groups: GroupCoordinator;
   readonly logger: Logger;
   /** Every API this broker serves, for ApiVersions. */
   readonly supportedApis: () => readonly SupportedApi[];

@@ -19,12 +19,17 @@ import { Dispatcher } from './dispatcher.ts';
 import { BrokerServer } from './server.ts';
 import { handlers } from './handlers/index.ts';
 import type { BrokerContext } from './broker-context.ts';
+import { GroupCoordinator } from './coordinator/group-coordinator.ts';
+import { OffsetsTopicLog } from './coordinator/coordinator-log.ts';
 
 export interface BrokerStats {
   topics: number;
   partitions: number;
   connections: number;
 }
+
+/** Kafka's offset.metadata.max.bytes default: the most metadata one committed offset may carry. */
+const OFFSET_METADATA_MAX_BYTES = 4096;
 
 /** Requests one connection may have in progress before reading from it pauses. */
 const MAX_IN_FLIGHT_PER_CONNECTION = 64;
@@ -76,6 +81,22 @@ export class Broker {
     topicManager = new TopicManager(config, topics, logs, () => replicas!, logger);
     replicas = new ReplicaManager(logs, configFor, logger);
 
+    const offsetsLog = new OffsetsTopicLog(replicas, topics, topicManager, config.offsetsTopicNumPartitions, logger);
+    await offsetsLog.ensureTopic();
+    const groups = new GroupCoordinator(
+      {
+        groupMinSessionTimeoutMs: config.groupMinSessionTimeoutMs,
+        groupMaxSessionTimeoutMs: config.groupMaxSessionTimeoutMs,
+        groupInitialRebalanceDelayMs: config.groupInitialRebalanceDelayMs,
+        offsetsRetentionMs: config.offsetsRetentionMinutes * 60_000,
+        offsetsRetentionCheckIntervalMs: config.offsetsRetentionCheckIntervalMs,
+        offsetMetadataMaxBytes: OFFSET_METADATA_MAX_BYTES,
+      },
+      offsetsLog,
+      logger,
+    );
+    await groups.start();
+
     const dispatcher = new Dispatcher(handlers);
     const supported = dispatcher.supported();
     const stopController = new AbortController();
@@ -90,6 +111,7 @@ export class Broker {
       replicas,
       logs,
       producerIds,
+      groups,
       logger,
       supportedApis: () => supported,
       stopping: stopController.signal,
@@ -132,6 +154,7 @@ export class Broker {
   stop(): Promise<void> {
     this.stopped ??= (async () => {
       this.stopController.abort();
+      this.context.groups.stop();
       this.context.replicas.wakeAll();
       await this.server.close();
       await this.logs.close();

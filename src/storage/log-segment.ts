@@ -64,7 +64,10 @@ export class LogSegment {
   readonly logPath: string;
   readonly indexPath: string;
   readonly timeIndexPath: string;
-  /** Wall-clock (or, after a restart, first record) time the segment's age is measured from; null while empty. */
+  /**
+   * Wall-clock time of the segment's first append, which segment.ms is measured from; null while
+   * empty. After a restart: the file's creation time, else the first batch's timestamp.
+   */
   rollingBaseTime: number | null = null;
 
   private _size: number;
@@ -415,6 +418,17 @@ export class LogSegment {
     }
     await this.loadIndexes(nextOffset, indexIntervalBytes, logger);
     return { timestamp: this.maxTimestampSoFar, offset: this.offsetOfMaxTimestampSoFar };
+  }
+
+  /** Creation time of the log file when the file system records one, else null. */
+  async createdTime(): Promise<number | null> {
+    try {
+      const info = await stat(this.logPath);
+      return info.birthtimeMs > 0 ? info.birthtimeMs : null;
+    } catch (err) {
+      if (isNotFound(err)) return null;
+      throw err;
+    }
   }
 
   /** Modification time of the log file (retention fallback for segments without timestamps). */

@@ -457,7 +457,7 @@ export class PartitionLog {
       this.leoVerified = true;
     }
     if (active.rollingBaseTime === null && active.size > 0) {
-      active.rollingBaseTime = active.firstTimestampEntry()?.timestamp ?? this.clock();
+      active.rollingBaseTime = (await active.createdTime()) ?? active.firstTimestampEntry()?.timestamp ?? this.clock();
     }
   }
 

@@ -25,7 +25,8 @@ export async function makeTempDir(prefix = 'kstream-test-'): Promise<string> {
 
 export async function startBroker(options: { dataDir?: string; config?: Partial<BrokerConfig>; port?: number } = {}): Promise<TestBroker> {
   const dataDir = options.dataDir ?? (await makeTempDir());
-  const config = createBrokerConfig({ host: '127.0.0.1', port: options.port ?? 0, dataDir, ...options.config });
+  // Groups form at once in tests unless a test asks for Kafka's initial rebalance delay.
+  const config = createBrokerConfig({ host: '127.0.0.1', port: options.port ?? 0, dataDir, groupInitialRebalanceDelayMs: 0, ...options.config });
   const logger = process.env.KSTREAM_TEST_LOG ? createLogger({ level: 'debug' }) : silentLogger;
   const broker = await Broker.start(config, { logger });
   const { host, port } = broker.listenAddress;

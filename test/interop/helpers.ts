@@ -4,6 +4,7 @@
  * says so (`timedOut`).
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -63,6 +64,51 @@ export function describeResult(what: string, r: ProcessResult): string {
 /** Throws with the process output unless it exited 0 in time. */
 export function assertSucceeded(what: string, r: ProcessResult): void {
   if (r.code !== 0 || r.timedOut) throw new Error(describeResult(`${what} failed`, r));
+}
+
+// ---- the broker's files ------------------------------------------------------------------
+
+/** The header fields of one record batch as stored in a segment file (Kafka's on-disk format). */
+export interface StoredBatch {
+  baseOffset: bigint;
+  lastOffsetDelta: number;
+  /** attributes & 7: 0 none, 1 gzip, 2 snappy, 3 lz4, 4 zstd. */
+  codec: number;
+  producerId: bigint;
+  producerEpoch: number;
+  baseSequence: number;
+  recordCount: number;
+}
+
+/**
+ * Every batch header in `<dataDir>/<topic>-<partition>/*.log`, oldest segment first. Reads the files
+ * directly (the broker stores batches exactly as Kafka does), so it shows what a producer really sent.
+ */
+export async function readStoredBatches(dataDir: string, topic: string, partition: number): Promise<StoredBatch[]> {
+  const dir = join(dataDir, `${topic}-${partition}`);
+  const logs = (await readdir(dir)).filter((f) => f.endsWith('.log')).sort();
+  const batches: StoredBatch[] = [];
+  for (const name of logs) {
+    const buf = await readFile(join(dir, name));
+    let pos = 0;
+    for (let n = 0; pos + 61 <= buf.length && n < 1_000_000; n++) {
+      const batchLength = buf.readInt32BE(pos + 8);
+      if (batchLength < 49 || pos + 12 + batchLength > buf.length) break;
+      // baseOffset(8) length(4) leaderEpoch(4) magic(1) crc(4) attributes(2) lastOffsetDelta(4)
+      // baseTimestamp(8) maxTimestamp(8) producerId(8) producerEpoch(2) baseSequence(4) count(4)
+      batches.push({
+        baseOffset: buf.readBigInt64BE(pos),
+        codec: buf.readInt16BE(pos + 21) & 7,
+        lastOffsetDelta: buf.readInt32BE(pos + 23),
+        producerId: buf.readBigInt64BE(pos + 43),
+        producerEpoch: buf.readInt16BE(pos + 51),
+        baseSequence: buf.readInt32BE(pos + 53),
+        recordCount: buf.readInt32BE(pos + 57),
+      });
+      pos += 12 + batchLength;
+    }
+  }
+  return batches;
 }
 
 // ---- kcat ---------------------------------------------------------------------------------

@@ -247,10 +247,10 @@ export class GroupCoordinator {
       group.pendingMembers.delete(input.memberId);
       return this.addMemberAndRebalance(group, input.memberId, input);
     }
-    const member = group.members.get(input.memberId);
-    if (!member) return Promise.resolve(joinError(ErrorCode.UNKNOWN_MEMBER_ID, input.memberId));
     const fenced = this.staticFencing(group, input.memberId, input.groupInstanceId);
     if (fenced) return Promise.resolve(joinError(fenced, input.memberId));
+    const member = group.members.get(input.memberId);
+    if (!member) return Promise.resolve(joinError(ErrorCode.UNKNOWN_MEMBER_ID, input.memberId));
     switch (group.state) {
       case 'PreparingRebalance':
         return this.updateMemberAndRebalance(group, member, input);
@@ -509,10 +509,10 @@ export class GroupCoordinator {
   async syncGroup(input: SyncGroupInput): Promise<SyncOutcome> {
     const group = this.groups.get(input.groupId);
     if (!group) return syncError(ErrorCode.UNKNOWN_MEMBER_ID);
-    const member = group.members.get(input.memberId);
-    if (!member) return syncError(ErrorCode.UNKNOWN_MEMBER_ID);
     const fenced = this.staticFencing(group, input.memberId, input.groupInstanceId);
     if (fenced) return syncError(fenced);
+    const member = group.members.get(input.memberId);
+    if (!member) return syncError(ErrorCode.UNKNOWN_MEMBER_ID);
     if (input.generationId !== group.generationId) return syncError(ErrorCode.ILLEGAL_GENERATION);
     if ((input.protocolType !== null && input.protocolType !== group.protocolType) || (input.protocolName !== null && input.protocolName !== group.protocolName)) {
       return syncError(ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
@@ -568,10 +568,10 @@ export class GroupCoordinator {
     const group = this.groups.get(groupId);
     if (!group || group.is('Empty')) return ErrorCode.UNKNOWN_MEMBER_ID;
     if (group.is('Dead')) return ErrorCode.COORDINATOR_NOT_AVAILABLE;
-    const member = group.members.get(memberId);
-    if (!member) return ErrorCode.UNKNOWN_MEMBER_ID;
     const fenced = this.staticFencing(group, memberId, groupInstanceId);
     if (fenced) return fenced;
+    const member = group.members.get(memberId);
+    if (!member) return ErrorCode.UNKNOWN_MEMBER_ID;
     if (generationId !== group.generationId) return ErrorCode.ILLEGAL_GENERATION;
     member.heartbeatDeadline = this.now() + member.sessionTimeoutMs;
     return group.is('PreparingRebalance') ? ErrorCode.REBALANCE_IN_PROGRESS : 0;
@@ -615,10 +615,15 @@ export class GroupCoordinator {
       groupError = ErrorCode.ILLEGAL_GENERATION;
     } else {
       const member = group.members.get(input.memberId);
-      groupError = !member
-        ? ErrorCode.UNKNOWN_MEMBER_ID
-        : this.staticFencing(group, input.memberId, input.groupInstanceId) ||
-          (input.generationId !== group.generationId ? ErrorCode.ILLEGAL_GENERATION : group.is('CompletingRebalance') ? ErrorCode.REBALANCE_IN_PROGRESS : 0);
+      groupError =
+        this.staticFencing(group, input.memberId, input.groupInstanceId) ||
+        (!member
+          ? ErrorCode.UNKNOWN_MEMBER_ID
+          : input.generationId !== group.generationId
+            ? ErrorCode.ILLEGAL_GENERATION
+            : group.is('CompletingRebalance')
+              ? ErrorCode.REBALANCE_IN_PROGRESS
+              : 0);
       if (member && groupError === 0) member.heartbeatDeadline = this.now() + member.sessionTimeoutMs;
     }
     if (groupError !== 0) return input.offsets.map(() => groupError);

@@ -15,6 +15,17 @@ import { describeLogDirsHandler } from './35-describe-log-dirs.ts';
 import { createPartitionsHandler } from './37-create-partitions.ts';
 import { incrementalAlterConfigsHandler } from './44-incremental-alter-configs.ts';
 import { describeClusterHandler } from './60-describe-cluster.ts';
+import { offsetCommitHandler } from './08-offset-commit.ts';
+import { offsetFetchHandler } from './09-offset-fetch.ts';
+import { findCoordinatorHandler } from './10-find-coordinator.ts';
+import { joinGroupHandler } from './11-join-group.ts';
+import { heartbeatHandler } from './12-heartbeat.ts';
+import { leaveGroupHandler } from './13-leave-group.ts';
+import { syncGroupHandler } from './14-sync-group.ts';
+import { describeGroupsHandler } from './15-describe-groups.ts';
+import { listGroupsHandler } from './16-list-groups.ts';
+import { deleteGroupsHandler } from './42-delete-groups.ts';
+import { offsetDeleteHandler } from './47-offset-delete.ts';
 import type { ApiHandler } from '../handler.ts';
 
 export const handlers: readonly ApiHandler<never>[] = [
@@ -22,6 +33,15 @@ export const handlers: readonly ApiHandler<never>[] = [
   fetchHandler,
   listOffsetsHandler,
   metadataHandler,
+  offsetCommitHandler,
+  offsetFetchHandler,
+  findCoordinatorHandler,
+  joinGroupHandler,
+  heartbeatHandler,
+  leaveGroupHandler,
+  syncGroupHandler,
+  describeGroupsHandler,
+  listGroupsHandler,
   apiVersionsHandler,
   createTopicsHandler,
   deleteTopicsHandler,
@@ -32,6 +52,8 @@ export const handlers: readonly ApiHandler<never>[] = [
   alterConfigsHandler,
   describeLogDirsHandler,
   createPartitionsHandler,
+  deleteGroupsHandler,
   incrementalAlterConfigsHandler,
+  offsetDeleteHandler,
   describeClusterHandler,
 ] as unknown as readonly ApiHandler<never>[];
