@@ -28,6 +28,8 @@ export interface MetricInput {
   /** A reference measured in this run (or a fixed goal); the ratio printed is value / limit. */
   limit?: Limit;
   goal?: Goal;
+  /** A short remark printed with the figure (CPU use, who the bottleneck is, ...). */
+  note?: string;
   /** Which goal of the issue this figure answers (1-9). */
   goalNo?: number;
   details?: Record<string, unknown>;

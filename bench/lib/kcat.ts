@@ -25,7 +25,7 @@ export interface KcatProduce {
 
 /** Produces and waits for kcat to exit (it waits for every delivery report). Throws on failure. */
 export async function kcatProduce(o: KcatProduce): Promise<RunResult> {
-  const r = await run('kcat', ['-P', '-b', o.bootstrap, '-t', o.topic, '-p', String(o.partition), '-c', String(o.count), '-l', o.file, ...props(o.config)], { timeoutMs: o.timeoutMs });
+  const r = await run('kcat', ['-P', '-b', o.bootstrap, '-t', o.topic, '-p', String(o.partition), '-c', String(o.count), '-l', o.file, ...props(o.config)], { timeoutMs: o.timeoutMs, measureCpu: true });
   if (r.timedOut) throw new Error(`kcat produce did not finish within ${o.timeoutMs} ms`);
   if (r.code !== 0) throw new Error(`kcat produce exited with ${r.code ?? r.signal}: ${r.stderr.slice(0, 1000)}`);
   if (/error|fail/i.test(r.stderr)) throw new Error(`kcat produce reported: ${r.stderr.slice(0, 1000)}`);
@@ -44,7 +44,7 @@ export interface KcatConsume {
 
 /** Reads the partition from the beginning to its end (-e), output to nowhere. Throws on failure. */
 export async function kcatConsume(o: KcatConsume): Promise<RunResult> {
-  const r = await run('kcat', ['-C', '-b', o.bootstrap, '-t', o.topic, '-p', String(o.partition), '-o', 'beginning', '-e', '-q', '-f', o.format ?? '', ...props(o.config)], { timeoutMs: o.timeoutMs });
+  const r = await run('kcat', ['-C', '-b', o.bootstrap, '-t', o.topic, '-p', String(o.partition), '-o', 'beginning', '-e', '-q', '-f', o.format ?? '', ...props(o.config)], { timeoutMs: o.timeoutMs, measureCpu: true });
   if (r.timedOut) throw new Error(`kcat consume did not finish within ${o.timeoutMs} ms`);
   if (r.code !== 0) throw new Error(`kcat consume exited with ${r.code ?? r.signal}: ${r.stderr.slice(0, 1000)}`);
   return r;

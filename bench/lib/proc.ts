@@ -4,7 +4,7 @@
  * temporary directory is removed.
  */
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -64,6 +64,8 @@ export function installCleanup(): void {
 }
 
 export interface RunResult {
+  /** CPU time (user + system) of the command, when measured (`measureCpu`). */
+  cpuMs: number | null;
   code: number | null;
   signal: NodeJS.Signals | null;
   stdout: string;
@@ -78,7 +80,13 @@ export interface RunOptions {
   captureStdout?: boolean;
   env?: NodeJS.ProcessEnv;
   cwd?: string;
+  /** Run the command under /usr/bin/time (when present) to learn its CPU time. */
+  measureCpu?: boolean;
 }
+
+const TIME_BIN = '/usr/bin/time';
+const CPU_MARK = 'KSTREAM_BENCH_CPU';
+const timeAvailable = existsSync(TIME_BIN);
 
 /** Runs a command to completion (killed after `timeoutMs`); `ms` is spawn-to-exit wall time. */
 export function run(cmd: string, args: readonly string[], options: RunOptions): Promise<RunResult> {
@@ -89,7 +97,8 @@ export function run(cmd: string, args: readonly string[], options: RunOptions): 
       env: options.env ?? process.env,
       cwd: options.cwd,
     };
-    const child = track(spawn(cmd, args, spawnOptions));
+    const wrap = options.measureCpu === true && timeAvailable;
+    const child = track(wrap ? spawn(TIME_BIN, ['-f', `${CPU_MARK} %U %S`, cmd, ...args], spawnOptions) : spawn(cmd, args, spawnOptions));
     let stdout = '';
     let stderr = '';
     child.stdout?.setEncoding('utf8').on('data', (d: string) => {
@@ -109,7 +118,14 @@ export function run(cmd: string, args: readonly string[], options: RunOptions): 
     });
     child.once('close', (code, signal) => {
       clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr, ms: performance.now() - started, timedOut });
+      const ms = performance.now() - started;
+      let cpuMs: number | null = null;
+      const m = wrap ? new RegExp(`${CPU_MARK} ([\\d.]+) ([\\d.]+)`).exec(stderr) : null;
+      if (m) {
+        cpuMs = (Number(m[1]) + Number(m[2])) * 1000;
+        stderr = stderr.replace(m[0], '').trim();
+      }
+      resolve({ code, signal, stdout, stderr, ms, timedOut, cpuMs });
     });
   });
 }

@@ -29,9 +29,10 @@ export function renderTable(metrics: readonly Metric[]): string {
     m.ratio === null ? '' : fmt(m.ratio),
     m.goalText ?? '',
     statusText(m),
+    m.note ?? '',
   ]);
-  const head = ['#', 'metric', 'value', 'limit (measured in this run, or goal)', 'ratio', 'goal', 'result'];
-  const widths = head.map((h, i) => Math.min(i === 1 ? 60 : i === 3 ? 58 : 40, Math.max(h.length, ...rows.map((r) => r[i].length))));
+  const head = ['#', 'metric', 'value', 'limit (measured in this run, or goal)', 'ratio', 'goal', 'result', 'note'];
+  const widths = head.map((h, i) => (i === head.length - 1 ? 0 : Math.max(h.length, ...rows.map((r) => r[i].length))));
   const line = (cells: string[]): string =>
     cells.map((c, i) => (i === 2 || i === 4 ? padLeft(c, widths[i]) : pad(c, widths[i]))).join('  ').trimEnd();
   const out = [line(head), widths.map((w) => '-'.repeat(w)).join('  ')];

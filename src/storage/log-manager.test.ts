@@ -159,7 +159,7 @@ describe('LogManager', () => {
     expect(used.isLoaded).toBe(true);
     expect(decodeTestBatches((await used.read(0, 1000)).records).map((r) => r.value)).toEqual(['x0', 'y0']);
     await m.close();
-  });
+  }, 60_000);
 
   it('deletes topics with their directories and checkpoint entries', async () => {
     const dataDir = join(root, 'data');

@@ -543,8 +543,10 @@ export class LogSegment {
 
   /** Closes the file descriptor once in-flight operations finish; indexes stay in memory. */
   async close(): Promise<void> {
-    await this.idle();
-    if (this.opening) await this.opening.catch(() => {});
+    while (this.inflight > 0 || this.opening) {
+      await this.idle();
+      if (this.opening) await this.opening.catch(() => {});
+    }
     const fh = this.handle;
     this.handle = null;
     if (fh) await fh.close();

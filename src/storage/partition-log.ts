@@ -369,6 +369,11 @@ export class PartitionLog {
       }
     } else {
       await this.recover(options.recoveryPoint ?? 0);
+      // Recovery leaves files closed and indexes on disk: they load again on use.
+      for (const seg of this.segments) {
+        seg.unloadIndexes();
+        await seg.close();
+      }
     }
     this._flushedOffset = this._logEndOffset;
 
@@ -710,6 +715,8 @@ export class PartitionLog {
     const seg = await LogSegment.create(this.dir, newBase);
     this.segments.push(seg);
     await fsyncDir(this.dir);
+    // The old segment's descriptor is reopened by reads that need it.
+    void old.close().catch(() => {});
     this.stats.rolls++;
     this.logger.debug('rolled log segment', { dir: this.dir, baseOffset: newBase });
     if (this._flushedOffset < newBase) {
