@@ -87,7 +87,10 @@ export const fetchModule: BenchModule = {
       for (const maxMiB of [16, 1]) {
         const maxBytes = maxMiB * MiB;
         ctx.log(`raw fetch of the ${logText}, ${maxMiB} MiB per request`);
+        const own0 = process.cpuUsage();
         const m = await withCpu(broker, () => rawRead(broker, warm, maxBytes, timeLimitMs));
+        const own = process.cpuUsage(own0);
+        const clientBusy = (own.user + own.system) / 1000 / m.wallMs;
         ctx.metric({
           id: `fetch.raw.${maxMiB}m.gbps`,
           goalNo: 5,
@@ -96,8 +99,8 @@ export const fetchModule: BenchModule = {
           unit: 'GB/s',
           limit,
           goal: maxMiB === 16 ? { op: '>=', ratio: 1 } : undefined,
-          note: `broker CPU busy ${m.busy.toFixed(2)}; ${m.result.requests} requests, ${(m.result.ms / m.result.requests).toFixed(2)} ms each`,
-          details: { ...m.result, brokerBusy: m.busy },
+          note: `CPU busy: broker ${m.busy.toFixed(2)}, client ${clientBusy.toFixed(2)}; ${m.result.requests} requests, ${(m.result.ms / m.result.requests).toFixed(2)} ms each`,
+          details: { ...m.result, brokerBusy: m.busy, clientBusy },
         });
       }
 

@@ -24,6 +24,7 @@ import { buildWarmLog, recordFiles } from './lib/fixtures.ts';
 import { kcatVersion } from './lib/kcat.ts';
 import { cleanupAll, installCleanup, makeTempDir } from './lib/proc.ts';
 import { renderGoalSummary, renderTable } from './lib/report.ts';
+import { backgroundLoad } from './lib/machine.ts';
 import { baselineModule, measureBaseline } from './baseline.ts';
 import { produceKcatModule } from './produce-kcat.ts';
 import { acksAllModule } from './acks-all.ts';
@@ -97,18 +98,20 @@ async function main(): Promise<number> {
     return ctx;
   };
 
-  const moduleRuns: Array<{ name: string; ms: number; error?: string }> = [];
+  const moduleRuns: Array<{ name: string; ms: number; backgroundLoad: number | null; error?: string }> = [];
   log(`${cli.quick ? 'quick' : 'full'} run of ${selected.map((m) => m.name).join(', ')}; scratch dir ${workDir}`);
   for (const m of selected) {
+    const load = await backgroundLoad();
+    const busyNote = load !== null && load > 0.1 ? ` (WARNING: the machine is ${(load * 100).toFixed(0)}% busy before it starts; figures will be low)` : '';
+    log(`== ${m.title}${busyNote}`);
     const t = performance.now();
-    log(`== ${m.title}`);
     try {
       await m.run(makeContext(m.name));
-      moduleRuns.push({ name: m.name, ms: performance.now() - t });
+      moduleRuns.push({ name: m.name, ms: performance.now() - t, backgroundLoad: load });
     } catch (err) {
       const message = err instanceof Error ? (err.stack ?? err.message) : String(err);
       log(`${m.name} FAILED: ${message}`);
-      moduleRuns.push({ name: m.name, ms: performance.now() - t, error: message });
+      moduleRuns.push({ name: m.name, ms: performance.now() - t, backgroundLoad: load, error: message });
     }
     log(`${m.name} took ${((performance.now() - t) / 1000).toFixed(1)} s`);
   }
@@ -120,6 +123,10 @@ async function main(): Promise<number> {
   console.log(renderTable(ordered));
   console.log(`\n${renderGoalSummary(ordered)}`);
   const failed = moduleRuns.filter((r) => r.error);
+  const busy = moduleRuns.filter((r) => r.backgroundLoad !== null && r.backgroundLoad > 0.1);
+  if (busy.length > 0) {
+    console.log(`\nWARNING: other processes used the CPUs while these modules ran: ${busy.map((r) => `${r.name} ${((r.backgroundLoad ?? 0) * 100).toFixed(0)}%`).join(', ')} (share of all CPUs, sampled before each); their figures are pessimistic.`);
+  }
   if (failed.length > 0) console.log(`\nmodules that failed: ${failed.map((r) => r.name).join(', ')} (see the log above)`);
 
   const resultsDir = join(BENCH_DIR, 'results');

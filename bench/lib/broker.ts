@@ -58,6 +58,8 @@ export interface SpawnBrokerOptions {
   /** Fail when the port line has not arrived within this time. Default 120 s. */
   timeoutMs?: number;
   extraNodeArgs?: string[];
+  /** Extra environment variables for the broker process. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export function spawnBroker(dataDir: string, options: SpawnBrokerOptions = {}): Promise<BrokerProcess> {
@@ -65,7 +67,7 @@ export function spawnBroker(dataDir: string, options: SpawnBrokerOptions = {}): 
   const profDir = process.env.KSTREAM_BENCH_CPU_PROF;
   if (profDir) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${resolve(profDir)}`);
   const spawnedAt = performance.now();
-  const child: ChildProcess = track(spawn(process.execPath, [...nodeArgs, BROKER_SCRIPT, dataDir], { stdio: ['pipe', 'pipe', 'pipe'] }));
+  const child: ChildProcess = track(spawn(process.execPath, [...nodeArgs, BROKER_SCRIPT, dataDir], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...options.env } }));
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (d: string) => {
     stderr = (stderr + d).slice(-8192);

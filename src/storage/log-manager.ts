@@ -154,14 +154,19 @@ export class LogManager {
         this.logs.set(name, { topic, partition, log });
         return;
       }
-      const log = await PartitionLog.open(join(this.dataDir, name), config, {
-        ...this.logOptions(),
-        cleanShutdown: clean,
-        recoveryPoint: recoveryPoint ?? 0,
-        logEndOffset: clean ? recoveryPoint : undefined,
-        logStartOffset,
-      });
-      this.logs.set(name, { topic, partition, log });
+      try {
+        const log = await PartitionLog.open(join(this.dataDir, name), config, {
+          ...this.logOptions(),
+          cleanShutdown: clean,
+          recoveryPoint: recoveryPoint ?? 0,
+          logEndOffset: clean ? recoveryPoint : undefined,
+          logStartOffset,
+        });
+        this.logs.set(name, { topic, partition, log });
+      } catch (err) {
+        // One unreadable partition must not keep the others offline; it stays unloaded.
+        this.logger.error('cannot open partition log', { dir: join(this.dataDir, name), error: err });
+      }
     });
     if (!this.cleanStart) await this.writeCheckpoints(false);
     this.logger.info('loaded partition logs', {

@@ -352,8 +352,12 @@ export class LogSegment {
     if (this.timeIndex?.maybeAppend(this.maxTimestampSoFar, this.offsetOfMaxTimestampSoFar)) this.indexesDirty = true;
   }
 
-  /** Writes the in-memory indexes to their files when they changed. */
+  /**
+   * Writes the in-memory indexes to their files when they changed. The time index is sealed first,
+   * so the last entry of every time index file is the segment's largest timestamp.
+   */
   async writeIndexFiles(sync: boolean): Promise<void> {
+    this.sealTimeIndex();
     if (!this.offsetIndex || !this.timeIndex || !this.indexesDirty || this._deleted) return;
     this.indexesDirty = false;
     try {

@@ -1,4 +1,4 @@
-import { mkdtemp, open, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, open, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -401,6 +401,30 @@ describe('reopen and recovery', () => {
     expect(await readAll(reopened)).toEqual(before.slice(0, keptBatches * 2));
     expect(logger.messages).toContain('truncated log segment at the first invalid batch');
     expect((await reopened.append(batch(1, 'after'))).firstOffset).toBe(keptBatches * 2);
+  });
+
+  it('keeps timestamps searchable through recovery and new writes', async () => {
+    const log = await openLog();
+    for (let b = 0; b < 5; b++) await log.append(batch(3, `b${b}-`, T0 + b * 1000, { gzip: b % 2 === 1 }));
+    // A crash: the files as they are now, the last batch torn.
+    const first = join(root, 'crash1-0');
+    await cp(dir, first, { recursive: true });
+    await truncate(join(first, logFileName(0)), (await stat(join(first, logFileName(0)))).size - 10);
+    dir = first;
+    const recovered = await openLog();
+    expect(recovered.logEndOffset).toBe(12);
+    expect(await recovered.offsetForTimestamp(T0 + 1000)).toEqual({ offset: 3, timestamp: T0 + 1002 });
+    expect(await recovered.offsetForTimestamp(T0 + 2001)).toEqual({ offset: 7, timestamp: T0 + 2001 });
+    expect(await recovered.maxTimestamp()).toEqual({ offset: 9, timestamp: T0 + 3002 });
+    await recovered.append(batch(4, 'new-', T0 + 100_000));
+    await recovered.flush();
+    const second = join(root, 'crash2-0');
+    await cp(dir, second, { recursive: true });
+    dir = second;
+    const again = await openLog({}, { recoveryPoint: 12 });
+    expect(again.logEndOffset).toBe(16);
+    expect(await again.offsetForTimestamp(T0 + 4000)).toEqual({ offset: 12, timestamp: T0 + 100_000 });
+    expect(await again.maxTimestamp()).toEqual({ offset: 15, timestamp: T0 + 100_003 });
   });
 
   it('recovers only from the segment holding the recovery point and drops segments after a corrupt one', async () => {
