@@ -16,6 +16,8 @@ import { readRequestHeader } from '../src/protocol/headers.ts';
 import { ApiKey } from '../src/protocol/generated/api-keys.ts';
 import { codecFor } from '../src/protocol/generated/registry.ts';
 import { encodeResponse } from '../src/broker/dispatcher.ts';
+import type { MetadataRequest } from '../src/protocol/generated/messages/metadata.ts';
+import type { ProduceRequest } from '../src/protocol/generated/messages/produce.ts';
 
 const SUPPORTED = [
   { apiKey: ApiKey.Produce, minVersion: 3, maxVersion: 9 },
@@ -47,7 +49,7 @@ function answer(frame: Buffer): Buffer[] | null {
         codecFor(ApiKey.ApiVersions)!.encodeResponse(w, v, { errorCode: 0, apiKeys: SUPPORTED, throttleTimeMs: 0 }),
       );
     case ApiKey.Metadata: {
-      const req = codecFor(ApiKey.Metadata)!.decodeRequest(r, v);
+      const req = codecFor(ApiKey.Metadata)!.decodeRequest(r, v) as MetadataRequest;
       const names = (req.topics ?? []).map((t) => t.name ?? '').filter((n) => n !== '');
       return encodeResponse(h.apiKey, v, h.correlationId, (w) =>
         codecFor(ApiKey.Metadata)!.encodeResponse(w, v, {
@@ -64,7 +66,7 @@ function answer(frame: Buffer): Buffer[] | null {
       );
     }
     case ApiKey.Produce: {
-      const req = codecFor(ApiKey.Produce)!.decodeRequest(r, v);
+      const req = codecFor(ApiKey.Produce)!.decodeRequest(r, v) as ProduceRequest;
       const responses = req.topicData.map((t) => ({
         name: t.name,
         partitionResponses: t.partitionData.map((p) => {

@@ -93,6 +93,7 @@ async function main(): Promise<number> {
         metrics.push(full);
         return full;
       },
+      find: (id) => metrics.find((x) => x.id === id),
       log: (message) => log(`${module}: ${message}`),
     };
     return ctx;

@@ -75,6 +75,8 @@ export interface BenchContext {
   /** A data directory holding one partition of about sizes.logMiB, broker stopped cleanly. */
   warmLog(): Promise<WarmLog>;
   metric(m: MetricInput): Metric;
+  /** A figure recorded earlier in this run, by id. */
+  find(id: string): Metric | undefined;
   log(message: string): void;
 }
 
@@ -109,7 +111,7 @@ export async function writeRecordFile(path: string, recordBytes: number, count: 
     const n = Math.min(left, perChunk);
     const ok = out.write(n === perChunk ? chunk : chunk.subarray(0, n * line.length));
     left -= n;
-    if (!ok) await new Promise((r) => out.once('drain', r));
+    if (!ok) await new Promise<void>((r) => out.once('drain', () => r()));
   }
   await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
 }

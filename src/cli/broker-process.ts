@@ -7,8 +7,9 @@
  *   {"pid": 1234, "host": "127.0.0.1", "port": 9092, "dataDir": "/abs/dir", "startedAt": "2026-...Z"}
  * `port` is the port actually bound (`--port 0` picks an ephemeral one). A pid file whose process
  * is gone (crash, kill -9, reboot) is stale: `start` replaces it, `stop` and `status` report it.
- * A pid reused by an unrelated process after a reboot is indistinguishable from a live broker;
- * `status` shows whether the port answers.
+ * A pid reused by an unrelated process (typically after a reboot) is recognised on Linux, where
+ * the process start time is known: a process that started after the pid file's `startedAt` cannot
+ * be the broker that wrote it (`isBrokerAlive`). Elsewhere such a pid counts as a live broker.
  */
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync, rmSync } from 'node:fs';
@@ -74,7 +75,7 @@ export async function writePidFile(dataDir: string, info: PidFileInfo, options: 
   const path = pidFilePath(dataDir);
   if (options.exclusive) {
     const current = await readPidFile(dataDir);
-    if (current.state === 'present' && current.info.pid !== info.pid && isProcessAlive(current.info.pid)) {
+    if (current.state === 'present' && current.info.pid !== info.pid && isBrokerAlive(current.info)) {
       const err = new Error(`pid file ${path} names running process ${current.info.pid}`) as NodeJS.ErrnoException;
       err.code = 'EEXIST';
       throw err;
@@ -135,6 +136,37 @@ export function isProcessAlive(pid: number): boolean {
     }
   }
   return true;
+}
+
+const CLOCK_TICKS_PER_SECOND = 100; // USER_HZ: 100 on every mainstream Linux architecture
+
+/** When the process started (ms since the epoch), on Linux; null when unknown. */
+export function processStartTime(pid: number): number | null {
+  if (process.platform !== 'linux') return null;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after "(comm)": state is field 3, starttime field 22 → index 19 of the rest.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[19]);
+    const btime = /^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'));
+    if (!btime || !Number.isFinite(ticks)) return null;
+    return Number(btime[1]) * 1000 + (ticks / CLOCK_TICKS_PER_SECOND) * 1000;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * True when the process a pid file names is alive and can be the broker that wrote it: on Linux
+ * a process that started after `startedAt` (pid reused) does not count. Clock granularity and the
+ * boot-time rounding are covered by a few seconds of slack.
+ */
+export function isBrokerAlive(info: Pick<PidFileInfo, 'pid' | 'startedAt'>): boolean {
+  if (!isProcessAlive(info.pid)) return false;
+  const started = processStartTime(info.pid);
+  const written = Date.parse(info.startedAt);
+  if (started === null || Number.isNaN(written)) return true;
+  return started <= written + 5_000;
 }
 
 /** The address to connect to for a listen address: all-interfaces addresses become loopback. */

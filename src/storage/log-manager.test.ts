@@ -114,7 +114,7 @@ describe('LogManager', () => {
     const recovered = m2.get('events', 0)!;
     expect(recovered.logEndOffset).toBe(30);
     expect(recovered.stats.truncatedBytes).toBeGreaterThan(0);
-    const scanned = segments.filter((base, i) => i === segments.length - 1 || segments[i + 1] > flushed).length;
+    const scanned = segments.filter((_base, i) => i === segments.length - 1 || segments[i + 1] > flushed).length;
     expect(recovered.stats.recoveredSegments).toBe(scanned);
     expect(recovered.stats.recoveredSegments).toBeLessThan(segments.length);
     const values: string[] = [];

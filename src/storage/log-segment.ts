@@ -20,6 +20,7 @@ import type { Logger } from '../util/logger.ts';
 import { scanBatches, type ScanOptions, type ScanResult, type ScannedBatch } from './batch-scan.ts';
 import { CorruptLogError, KafkaStorageError } from './errors.ts';
 import { atomicWriteFile, isNotFound, readFully, unlinkIfExists } from './fs-util.ts';
+import { MAX_RELATIVE_OFFSET } from './index-math.ts';
 import { OFFSET_INDEX_ENTRY_SIZE, OffsetIndex, type OffsetPosition } from './offset-index.ts';
 import { indexFileName, logFileName, timeIndexFileName } from './segment-name.ts';
 import { TIME_INDEX_ENTRY_SIZE, TimeIndex, type TimestampOffset } from './time-index.ts';
@@ -314,7 +315,7 @@ export class LogSegment {
     let offsetProblem: string | undefined;
     const result = await this.scan({ start: 0, verify: true }, ({ header, position, size }) => {
       const lastOffset = header.baseOffset + header.lastOffsetDelta;
-      if (header.baseOffset < nextOffset || header.lastOffsetDelta < 0 || lastOffset - this.baseOffset > 0x7fffffff) {
+      if (header.baseOffset < nextOffset || header.lastOffsetDelta < 0 || lastOffset - this.baseOffset > MAX_RELATIVE_OFFSET) {
         offsetProblem = `batch at position ${position} has offsets [${header.baseOffset}, ${lastOffset}], expected from ${nextOffset}`;
         return false;
       }

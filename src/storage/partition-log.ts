@@ -9,9 +9,14 @@
  * which covers all of them.
  *
  * Opening is cheap: the directory is listed and the segment files are stat'ed; descriptors,
- * indexes and producer state are loaded on first use. Without `cleanShutdown`, segments from the
- * one holding `recoveryPoint` onwards are scanned, CRC-checked and truncated at the first invalid
- * batch, and their indexes are rebuilt.
+ * indexes and producer state are loaded on first use (`deferred` even postpones the listing).
+ * Without `cleanShutdown`, segments from the one holding `recoveryPoint` onwards are scanned,
+ * CRC-checked and truncated at the first invalid batch, segments after a corrupt one are
+ * deleted, and the indexes of the scanned segments are rebuilt.
+ *
+ * Persistence in the partition directory: segments, their indexes, producer snapshots
+ * (`<offset>.snapshot`, written at roll and close, the newest two kept) and `log-start-offset`
+ * (written by DeleteRecords).
  */
 import { readdirSync, statSync } from 'node:fs';
 import { mkdir, readFile, readdir, rename, rm, stat } from 'node:fs/promises';

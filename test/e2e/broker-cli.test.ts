@@ -18,7 +18,7 @@ const tmp = mkdtempSync(join(tmpdir(), 'kstream-broker-cli-'));
 
 /** Environment of every CLI process: no colors, no inherited data dir, a private HOME. */
 const cliEnv: NodeJS.ProcessEnv = (() => {
-  const env = { ...process.env, NO_COLOR: '1', HOME: join(tmp, 'home'), XDG_DATA_HOME: join(tmp, 'xdg') };
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', HOME: join(tmp, 'home'), XDG_DATA_HOME: join(tmp, 'xdg') };
   delete env.KSTREAM_DATA_DIR;
   delete env.KSTREAM_BOOTSTRAP_SERVER;
   // vitest sets NODE_ENV=test, which makes oclif look for TypeScript sources; run the build as users do.
@@ -345,6 +345,25 @@ describe('stale pid file', () => {
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ wasRunning: false, stalePidFileRemoved: true, pid });
     expect(existsSync(join(dataDir, 'broker.pid'))).toBe(false);
+  });
+
+  it.runIf(process.platform === 'linux')('a pid reused by another process is not signalled (Linux)', async () => {
+    const other = spawn(process.execPath, ['-e', "setInterval(() => {}, 1000); console.log('ready')"], { stdio: ['ignore', 'pipe', 'ignore'] });
+    started.push(other);
+    await new Promise((resolve) => other.stdout!.once('data', resolve));
+    // A pid file written an hour before this process started: it names a broker that is long gone.
+    const hourAgo = new Date(Date.now() - 3_600_000).toISOString();
+    writeFileSync(join(dataDir, 'broker.pid'), JSON.stringify({ pid: other.pid, host: '127.0.0.1', port: 1, dataDir, startedAt: hourAgo }));
+
+    const status = await run(['broker', 'status', '--data-dir', dataDir]);
+    expect(status.code).toBe(4);
+    expect(status.stderr).toContain(`stale pid file: pid ${other.pid} now belongs to another process`);
+
+    const stop = await run(['broker', 'stop', '--data-dir', dataDir, '--json']);
+    expect(stop.code).toBe(0);
+    expect(JSON.parse(stop.stdout)).toMatchObject({ wasRunning: false, stalePidFileRemoved: true });
+    expect(alive(other.pid!)).toBe(true);
+    other.kill('SIGKILL');
   });
 
   it('start replaces it (and warns about unknown config keys)', async () => {

@@ -14,6 +14,7 @@
  * resolves when the port line arrives (bounded by `startTimeoutMs`).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 
@@ -164,7 +165,17 @@ async function main(): Promise<void> {
   process.stdout.write(`${JSON.stringify({ port: broker.listenAddress.port })}\n`);
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+/** True when this file is the program node was started with (not imported by a test). */
+function isMainModule(): boolean {
+  if (!process.argv[1]) return false;
+  try {
+    return realpathSync(process.argv[1]) === realpathSync(SCRIPT_PATH);
+  } catch {
+    return false;
+  }
+}
+
+if (isMainModule()) {
   main().catch((err: unknown) => {
     process.stderr.write(`broker child failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     process.exit(1);

@@ -6,7 +6,7 @@ import { BaseCommand } from '../../cli/base-command.ts';
 import {
   connectHost,
   formatAddress,
-  isProcessAlive,
+  isBrokerAlive,
   probeTcp,
   readPidFile,
   removePidFile,
@@ -80,7 +80,7 @@ With --daemon the broker runs in the background with its output appended to <dat
     const current = await readPidFile(config.dataDir);
     if (current.state === 'present') {
       const { pid, host, port } = current.info;
-      if (isProcessAlive(pid)) {
+      if (isBrokerAlive(current.info)) {
         throw new CliError(`a broker is already running on ${formatAddress(host, port)} (pid ${pid}, data dir ${config.dataDir})`, {
           code: 'BROKER_RUNNING',
           hint: `stop it with '${this.stopCommand(config.dataDir)}'`,

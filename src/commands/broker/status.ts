@@ -1,5 +1,5 @@
 import { BaseCommand } from '../../cli/base-command.ts';
-import { connectHost, formatAddress, isProcessAlive, probeTcp, readPidFile } from '../../cli/broker-process.ts';
+import { connectHost, formatAddress, isBrokerAlive, isProcessAlive, probeTcp, readPidFile } from '../../cli/broker-process.ts';
 import { CliError, reportError } from '../../cli/errors.ts';
 import { ExitCode } from '../../cli/exit-codes.ts';
 import { dataDirFlag, timeoutFlag } from '../../cli/flags.ts';
@@ -58,8 +58,9 @@ Exits 0 when the broker is running and reachable, 4 (unreachable) otherwise. Wit
 
     const { pid, host, port, startedAt } = current.info;
     Object.assign(status, { pid, host, port, address: formatAddress(host, port), startedAt });
-    if (!isProcessAlive(pid)) {
-      return this.notRunning(status, `broker is not running (stale pid file: process ${pid} is gone)`);
+    if (!isBrokerAlive(current.info)) {
+      const why = isProcessAlive(pid) ? `pid ${pid} now belongs to another process` : `process ${pid} is gone`;
+      return this.notRunning(status, `broker is not running (stale pid file: ${why})`);
     }
     status.running = true;
     const started = Date.parse(startedAt);

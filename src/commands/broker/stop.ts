@@ -1,5 +1,5 @@
 import { BaseCommand } from '../../cli/base-command.ts';
-import { formatAddress, isProcessAlive, readPidFile, removePidFile, waitUntil } from '../../cli/broker-process.ts';
+import { formatAddress, isBrokerAlive, isProcessAlive, readPidFile, removePidFile, waitUntil } from '../../cli/broker-process.ts';
 import { CliError } from '../../cli/errors.ts';
 import { dataDirFlag, timeoutFlag } from '../../cli/flags.ts';
 import { resolveDataDir } from '../../cli/paths.ts';
@@ -56,7 +56,7 @@ Stopping a broker that is not running is not an error: the command says so on st
     const { pid, host, port } = current.info;
     result.pid = pid;
     result.address = formatAddress(host, port);
-    if (!isProcessAlive(pid)) {
+    if (!isBrokerAlive(current.info)) {
       await removePidFile(dataDir, pid);
       result.stalePidFileRemoved = true;
       this.out.message(`broker is not running (removed stale pid file naming process ${pid})`);
