@@ -18,6 +18,7 @@ const GOAL_GBPS = 1;
 /** Reads the partition from offset 0 to its end with one fetch in flight; returns bytes and ms. */
 async function rawRead(broker: BrokerProcess, warm: WarmLog, maxBytes: number, timeLimitMs: number): Promise<{ bytes: number; ms: number; requests: number }> {
   const client = await WireClient.connect(broker.host, broker.port);
+  client.reuseBuffers = true; // one fetch in flight: no allocation per response on this side
   try {
     let offset = 0n;
     let bytes = 0;

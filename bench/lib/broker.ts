@@ -4,6 +4,8 @@
  *
  * KSTREAM_BENCH_CPU_PROF=<dir> starts every broker with `--cpu-prof`; each writes a
  * `.cpuprofile` into <dir> when it stops cleanly (summarize with `node bench/profile-summary.ts`).
+ * KSTREAM_BENCH_BROKER_NODE_ARGS adds Node options (e.g. "--trace-gc"); KSTREAM_BENCH_BROKER_LOG
+ * passes the broker's stderr (and non-JSON stdout) through.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -63,7 +65,7 @@ export interface SpawnBrokerOptions {
 }
 
 export function spawnBroker(dataDir: string, options: SpawnBrokerOptions = {}): Promise<BrokerProcess> {
-  const nodeArgs = ['--expose-gc', ...(options.extraNodeArgs ?? [])];
+  const nodeArgs = ['--expose-gc', ...(options.extraNodeArgs ?? []), ...(process.env.KSTREAM_BENCH_BROKER_NODE_ARGS ?? '').split(' ').filter(Boolean)];
   const profDir = process.env.KSTREAM_BENCH_CPU_PROF;
   if (profDir) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${resolve(profDir)}`);
   const spawnedAt = performance.now();
@@ -80,7 +82,11 @@ export function spawnBroker(dataDir: string, options: SpawnBrokerOptions = {}): 
   }));
   const lines: Interface = createInterface({ input: child.stdout! });
   const waiting: Array<(line: string) => void> = [];
-  lines.on('line', (line) => waiting.shift()?.(line));
+  // Only JSON lines are answers; anything else (e.g. --trace-gc output) is passed through.
+  lines.on('line', (line) => {
+    if (line.startsWith('{')) waiting.shift()?.(line);
+    else if (process.env.KSTREAM_BENCH_BROKER_LOG) process.stderr.write(`broker: ${line}\n`);
+  });
   const nextLine = (what: string, ms: number): Promise<string> =>
     new Promise((res, rej) => {
       const timer = setTimeout(() => rej(new Error(`broker: no ${what} within ${ms} ms; stderr: ${stderr.slice(-2000)}`)), ms);

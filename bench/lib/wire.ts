@@ -4,7 +4,6 @@
  * (responses arrive in request order), pre-encoded frames re-sent with a patched correlation id.
  */
 import { connect, type Socket } from 'node:net';
-import { FrameSplitter } from '../../src/protocol/frame.ts';
 import { Writer } from '../../src/protocol/primitives/writer.ts';
 import { Reader } from '../../src/protocol/primitives/reader.ts';
 import { readResponseHeader, writeRequestHeader } from '../../src/protocol/headers.ts';
@@ -34,7 +33,13 @@ export class WireClient {
   readonly host: string;
   readonly port: number;
   private readonly socket: Socket;
-  private readonly splitter = new FrameSplitter(0x7fffffff);
+  private readonly sizeBuf = Buffer.alloc(4);
+  private sizeBytes = 0;
+  private frame: Buffer | null = null;
+  private filled = 0;
+  private scratch: Buffer | null = null;
+  /** Large response frames share one buffer; see `frameBuffer`. */
+  reuseBuffers = false;
   private readonly pending: Pending[] = [];
   private head = 0;
   private nextCorrelationId = 1;
@@ -74,30 +79,70 @@ export class WireClient {
 
   private onData(chunk: Buffer): void {
     const at = process.hrtime.bigint();
-    let frames: Buffer[];
-    try {
-      frames = this.splitter.push(chunk);
-    } catch (err) {
-      this.fail(err as Error);
+    let pos = 0;
+    while (pos < chunk.length) {
+      if (this.frame === null) {
+        // Size prefix, possibly split across chunks.
+        const need = 4 - this.sizeBytes;
+        const take = Math.min(need, chunk.length - pos);
+        chunk.copy(this.sizeBuf, this.sizeBytes, pos, pos + take);
+        this.sizeBytes += take;
+        pos += take;
+        if (this.sizeBytes < 4) break;
+        this.sizeBytes = 0;
+        const size = this.sizeBuf.readInt32BE(0);
+        if (size < 4) {
+          this.fail(new Error(`invalid response frame size ${size}`));
+          this.socket.destroy();
+          return;
+        }
+        if (chunk.length - pos >= size) {
+          // Whole frame in this chunk: a view, no copy.
+          this.deliver(chunk.subarray(pos, pos + size), at);
+          pos += size;
+          continue;
+        }
+        this.frame = this.frameBuffer(size);
+        this.filled = 0;
+      }
+      const take = Math.min(this.frame.length - this.filled, chunk.length - pos);
+      chunk.copy(this.frame, this.filled, pos, pos + take);
+      this.filled += take;
+      pos += take;
+      if (this.filled === this.frame.length) {
+        const done = this.frame;
+        this.frame = null;
+        this.deliver(done, at);
+      }
+    }
+  }
+
+  /**
+   * A buffer for a frame that spans chunks. With `reuseBuffers`, large frames share one buffer
+   * (no allocation and page faults per response); the caller must be done with a frame before
+   * the next response arrives (one request in flight).
+   */
+  private frameBuffer(size: number): Buffer {
+    if (!this.reuseBuffers || size < 64 * 1024) return Buffer.allocUnsafe(size);
+    if (!this.scratch || this.scratch.length < size) this.scratch = Buffer.allocUnsafe(size);
+    return this.scratch.subarray(0, size);
+  }
+
+  private deliver(bytes: Buffer, at: bigint): void {
+    const p = this.pending[this.head];
+    if (!p) {
+      this.fail(new Error('response without a request'));
       this.socket.destroy();
       return;
     }
-    for (const bytes of frames) {
-      const p = this.pending[this.head];
-      if (!p) {
-        this.fail(new Error('response without a request'));
-        this.socket.destroy();
-        return;
-      }
-      this.pending[this.head++] = undefined as unknown as Pending;
-      if (this.head > 1024 && this.head * 2 > this.pending.length) {
-        this.pending.splice(0, this.head);
-        this.head = 0;
-      }
-      const id = bytes.readInt32BE(0);
-      if (id !== p.correlationId) p.reject(new Error(`correlation id ${id}, expected ${p.correlationId}`));
-      else p.resolve({ bytes, at });
+    this.pending[this.head++] = undefined as unknown as Pending;
+    if (this.head > 1024 && this.head * 2 > this.pending.length) {
+      this.pending.splice(0, this.head);
+      this.head = 0;
     }
+    const id = bytes.readInt32BE(0);
+    if (id !== p.correlationId) p.reject(new Error(`correlation id ${id}, expected ${p.correlationId}`));
+    else p.resolve({ bytes, at });
   }
 
   private fail(err: Error): void {

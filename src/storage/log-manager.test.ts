@@ -247,6 +247,16 @@ describe('LogManager', () => {
     expect(log.flushedOffset).toBe(2);
   });
 
+  it('keeps serving other partitions when one cannot be opened', async () => {
+    const dataDir = join(root, 'data');
+    mkdirSync(join(dataDir, 'bad-0', logFileName(0)), { recursive: true });
+    mkdirSync(join(dataDir, 'good-0'), { recursive: true });
+    writeFileSync(join(dataDir, 'good-0', logFileName(0)), batch(2, 'g'));
+    const m = await openManager(dataDir);
+    expect(m.partitions()).toEqual([{ topic: 'good', partition: 0 }]);
+    expect(m.get('good', 0)!.logEndOffset).toBe(2);
+  });
+
   it('ignores files and directories that are not partitions', async () => {
     const dataDir = join(root, 'data');
     mkdirSync(join(dataDir, 'not a partition'), { recursive: true });

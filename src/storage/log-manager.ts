@@ -126,7 +126,7 @@ export class LogManager {
   }
 
   private async loadAll(options: LogManagerOptions): Promise<void> {
-    const started = this.clock();
+    const started = Date.now();
     const [recoveryPoints, logStarts] = await Promise.all([
       this.readCheckpoint(RECOVERY_POINT_CHECKPOINT),
       this.readCheckpoint(LOG_START_OFFSET_CHECKPOINT),
@@ -144,17 +144,17 @@ export class LogManager {
     }
     const concurrency = this.cleanStart ? 64 : Math.max(1, options.loadConcurrency ?? 8);
     await forEachLimit(found, concurrency, async ({ name, topic, partition }) => {
-      const config = options.configFor?.(topic, partition) ?? defaultLogConfig;
-      const recoveryPoint = recoveryPoints.get(name);
-      const logStartOffset = logStarts.get(name);
-      const clean = this.cleanStart && recoveryPoint !== undefined;
-      if (clean && logStartOffset !== undefined) {
-        // Known from the checkpoints: nothing is read until the log is used.
-        const log = PartitionLog.deferred(join(this.dataDir, name), config, { logStartOffset, logEndOffset: recoveryPoint }, this.logOptions());
-        this.logs.set(name, { topic, partition, log });
-        return;
-      }
       try {
+        const config = options.configFor?.(topic, partition) ?? defaultLogConfig;
+        const recoveryPoint = recoveryPoints.get(name);
+        const logStartOffset = logStarts.get(name);
+        const clean = this.cleanStart && recoveryPoint !== undefined;
+        if (clean && logStartOffset !== undefined) {
+          // Known from the checkpoints: nothing is read until the log is used.
+          const log = PartitionLog.deferred(join(this.dataDir, name), config, { logStartOffset, logEndOffset: recoveryPoint }, this.logOptions());
+          this.logs.set(name, { topic, partition, log });
+          return;
+        }
         const log = await PartitionLog.open(join(this.dataDir, name), config, {
           ...this.logOptions(),
           cleanShutdown: clean,
@@ -173,7 +173,7 @@ export class LogManager {
       dataDir: this.dataDir,
       partitions: this.logs.size,
       cleanStart: this.cleanStart,
-      ms: this.clock() - started,
+      ms: Date.now() - started,
     });
   }
 

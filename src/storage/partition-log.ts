@@ -183,7 +183,12 @@ export class PartitionLog {
   /** Opens (creating when missing) the log in `dir`. See the module comment for recovery. */
   static async open(dir: string, config: LogConfig = defaultLogConfig, options: PartitionLogOptions = {}): Promise<PartitionLog> {
     const log = new PartitionLog(dir, config, options);
-    await log.load(options);
+    try {
+      await log.load(options);
+    } catch (err) {
+      for (const seg of log.segments) await seg.close().catch(() => {});
+      throw storageError(err, `opening log ${dir} failed`);
+    }
     log.loaded = true;
     return log;
   }

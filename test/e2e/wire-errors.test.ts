@@ -34,7 +34,7 @@ describe('wire-level errors', () => {
     const c = await RawConnection.open(tb.host, tb.port);
     const res = await c.request(ApiKey.ApiVersions, 3, { clientSoftwareName: 'raw', clientSoftwareVersion: '0' });
     const produce = res.apiKeys.find((k) => k.apiKey === ApiKey.Produce);
-    expect(produce).toEqual({ apiKey: 0, minVersion: 3, maxVersion: 11 });
+    expect(produce).toEqual({ apiKey: 0, minVersion: 0, maxVersion: 11 }); // v0 listed for librdkafka's codecs; v0-2 refused per partition
     expect(res.apiKeys.find((k) => k.apiKey === ApiKey.Metadata)).toEqual({ apiKey: 3, minVersion: 0, maxVersion: 12 });
     c.close();
   });
@@ -115,6 +115,18 @@ describe('wire-level errors', () => {
     expect(unknown.responses[0].partitionResponses[0].errorCode).toBe(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
     const acks = await c.request(ApiKey.Produce, 9, { acks: 2, timeoutMs: 1000, topicData: [{ name: topic, partitionData: [{ index: 0, records: good }] }] });
     expect(acks.responses[0].partitionResponses[0].errorCode).toBe(ErrorCode.INVALID_REQUIRED_ACKS);
+    c.close();
+  });
+
+  it('answers Produce v0-2 with UNSUPPORTED_VERSION per partition', async () => {
+    const topic = uniqueName('v2');
+    const c = await RawConnection.open(tb.host, tb.port);
+    await c.request(ApiKey.CreateTopics, 5, { topics: [{ name: topic, numPartitions: 1, replicationFactor: 1 }], timeoutMs: 1000 });
+    const batch = encodeTestBatch([{ key: null, value: Buffer.from('old'), timestamp: Date.now() }]);
+    const res = await c.request(ApiKey.Produce, 2, { acks: 1, timeoutMs: 1000, topicData: [{ name: topic, partitionData: [{ index: 0, records: batch }] }] });
+    expect(res.responses[0].partitionResponses[0].errorCode).toBe(ErrorCode.UNSUPPORTED_VERSION);
+    const offsets = await c.request(ApiKey.ListOffsets, 5, { replicaId: -1, topics: [{ name: topic, partitions: [{ partitionIndex: 0, timestamp: -1n }] }] });
+    expect(offsets.topics[0].partitions[0].offset).toBe(0n); // nothing stored
     c.close();
   });
 

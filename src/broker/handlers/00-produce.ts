@@ -1,4 +1,6 @@
-// Produce: v3-11 (record batch magic v2; v0-2 carry older message formats kstream does not store).
+// Produce: v3-11 served (record batch magic v2). v0-2 are advertised too, as Kafka 4.0 does
+// (KAFKA-18659): librdkafka before 2.12 enables gzip, snappy and lz4 only when Produce v0 is
+// listed. A v0-2 request (older message formats) gets UNSUPPORTED_VERSION for every partition.
 // - acks 0 (no response), 1 (answered once written), -1 (answered once fsynced; group commit
 //   in storage). Other values: INVALID_REQUIRED_ACKS for every partition.
 // - Each partition's append is queued before the handler first waits, so appends keep
@@ -31,13 +33,22 @@ function toResponse(index: number, r: ProduceResult): Init<PartitionProduceRespo
   };
 }
 
+const FIRST_SERVED_VERSION = 3;
+
 export const produceHandler = defineHandler({
   apiKey: ApiKey.Produce,
-  minVersion: 3,
+  minVersion: 0,
   maxVersion: 11,
   async handle(request, ctx) {
     const broker = ctx.broker;
     const acks = request.acks;
+    if (ctx.apiVersion < FIRST_SERVED_VERSION) {
+      const responses = request.topicData.map((td) => ({
+        name: td.name,
+        partitionResponses: td.partitionData.map((pd) => partitionError(pd.index, ErrorCode.UNSUPPORTED_VERSION, 'Produce v0-2 (message format v0/v1) is not supported; use v3 or later.')),
+      }));
+      return acks === 0 ? null : { responses, throttleTimeMs: 0 };
+    }
     const validAcks = acks === 0 || acks === 1 || acks === -1;
     const topics: { name: string; parts: (Init<PartitionProduceResponse> | Promise<Init<PartitionProduceResponse>>)[] }[] = [];
     for (const td of request.topicData) {
