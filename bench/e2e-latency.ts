@@ -1,8 +1,9 @@
 /**
  * Goal 6: end-to-end latency. A producer process (bench/e2e-producer.ts) sends 100-byte records
  * at sizes.e2eRate per second for sizes.e2eSeconds, acks=1, each stamped with its send time; a
- * fetcher here long-polls (maxWait: the rest of the run, minBytes 1, one Fetch in flight) and takes the time each
- * response arrives. Latency = arrival − stamp, per record; the first 10% of the run is warm-up.
+ * fetcher here long-polls (maxWait: the rest of the run, minBytes 1, one Fetch in flight) and
+ * takes the time each response arrives. Latency = arrival − stamp, per record; the first 10% of
+ * the run (at least 1 s, at most half) is warm-up.
  * Goals: p50 ≤ 1 ms, p99 ≤ 5 ms.
  */
 import { spawn } from 'node:child_process';
@@ -47,7 +48,7 @@ export const e2eLatencyModule: BenchModule = {
       const latencies: number[] = [];
       let received = 0;
       let firstStamp: bigint | null = null;
-      const warmupNs = BigInt(Math.round(seconds * 0.1 * 1e9));
+      const warmupNs = BigInt(Math.round(Math.min(seconds / 2, Math.max(1, seconds * 0.1)) * 1e9));
       let offset = 0n;
       let responses = 0;
       const spikes: Array<{ response: number; atMs: number; latencyMs: number }> = [];

@@ -120,7 +120,7 @@ export const restartModule: BenchModule = {
     }
 
     const warm = await ctx.warmLog();
-    const sizeText = `${(warm.bytes / 2 ** 20).toFixed(0)} MiB log`;
+    const sizeText = `${(warm.bytes / 2 ** 20).toFixed(0)} MiB log in ${warm.segments} segment${warm.segments === 1 ? '' : 's'}`;
     const clean: Start[] = [];
     for (let i = 0; i < runs; i++) {
       const { broker, start } = await timedStart(warm.dataDir, warm.topic);

@@ -61,6 +61,8 @@ export interface WarmLog {
   topic: string;
   /** Bytes of the partition's segment files. */
   bytes: number;
+  /** Segment files of the partition. */
+  segments: number;
   records: number;
 }
 
@@ -116,9 +118,14 @@ export async function writeRecordFile(path: string, recordBytes: number, count: 
   await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
 }
 
-/** Total size of the segment files (`*.log`) in a partition directory. */
-export function segmentBytes(partitionDir: string): number {
-  let total = 0;
-  for (const f of readdirSync(partitionDir)) if (f.endsWith('.log')) total += statSync(join(partitionDir, f)).size;
-  return total;
+/** Total size and count of the segment files (`*.log`) in a partition directory. */
+export function segmentFiles(partitionDir: string): { bytes: number; count: number } {
+  let bytes = 0;
+  let count = 0;
+  for (const f of readdirSync(partitionDir)) {
+    if (!f.endsWith('.log')) continue;
+    bytes += statSync(join(partitionDir, f)).size;
+    count++;
+  }
+  return { bytes, count };
 }

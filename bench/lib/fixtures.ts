@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { BenchContext, RecordFile, WarmLog } from './context.ts';
-import { segmentBytes, writeRecordFile } from './context.ts';
+import { segmentFiles, writeRecordFile } from './context.ts';
 import { spawnBroker } from './broker.ts';
 import { kcatProduce, LARGE_BATCHES } from './kcat.ts';
 import { MiB } from './stats.ts';
@@ -55,5 +55,6 @@ export async function buildWarmLog(ctx: BenchContext): Promise<WarmLog> {
   } finally {
     await broker.stop();
   }
-  return { dataDir, topic: WARM_TOPIC, bytes: segmentBytes(join(dataDir, `${WARM_TOPIC}-0`)), records };
+  const files = segmentFiles(join(dataDir, `${WARM_TOPIC}-0`));
+  return { dataDir, topic: WARM_TOPIC, bytes: files.bytes, segments: files.count, records };
 }
