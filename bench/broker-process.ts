@@ -17,9 +17,17 @@
  */
 import { createInterface } from 'node:readline';
 import { performance } from 'node:perf_hooks';
-import { Broker } from '../src/broker/broker.ts';
-import { createBrokerConfig } from '../src/broker/config.ts';
-import { createLogger } from '../src/util/logger.ts';
+import { existsSync } from 'node:fs';
+import module from 'node:module';
+
+// Measure what `kstream broker start` runs: the compiled dist/ (built by npm install) with
+// Node's compile cache, as bin/run.js does; the TypeScript sources only when dist/ is missing.
+module.enableCompileCache?.();
+const useDist = existsSync(new URL('../dist/broker/broker.js', import.meta.url));
+const from = (path: string): string => new URL(useDist ? `../dist/${path}.js` : `../src/${path}.ts`, import.meta.url).href;
+const { Broker } = (await import(from('broker/broker'))) as typeof import('../src/broker/broker.ts');
+const { createBrokerConfig } = (await import(from('broker/config'))) as typeof import('../src/broker/config.ts');
+const { createLogger } = (await import(from('util/logger'))) as typeof import('../src/util/logger.ts');
 
 const dataDir = process.argv[2];
 if (!dataDir) {
