@@ -24,6 +24,7 @@ export abstract class ClusterCommand<T extends typeof Command> extends BaseComma
       char: 'X',
       description: 'Client setting key=value (repeatable), e.g. -X client.id=my-tool',
       multiple: true,
+      multipleNonGreedy: true,
       helpValue: '<key=value>',
       helpGroup: 'CONNECTION',
     }),

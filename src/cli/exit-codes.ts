@@ -61,7 +61,7 @@ function classifyOne(e: ErrorLike): ExitCodeValue | null {
   // A Kafka error code from the cluster (kstream's KafkaProtocolError, @platformatic/kafka ProtocolError/ResponseError).
   if (code.startsWith('KAFKA_') || typeof e.errorCode === 'number') return ExitCode.KAFKA_ERROR;
   if (code === 'PLT_KFK_PROTOCOL' || code === 'PLT_KFK_RESPONSE') return ExitCode.KAFKA_ERROR;
-  if (code === 'PLT_KFK_NETWORK' || code === 'PLT_KFK_TIMEOUT') return ExitCode.UNREACHABLE;
+  if (code === 'PLT_KFK_NETWORK' || code === 'PLT_KFK_TIMEOUT' || code === 'TIMEOUT') return ExitCode.UNREACHABLE;
   if (code === 'PLT_KFK_USER') return ExitCode.USAGE;
   if (NETWORK_ERRNOS.has(code)) return ExitCode.UNREACHABLE;
   if (e.name === 'AbortError' || code === 'ABORT_ERR') return ExitCode.INTERRUPTED;
