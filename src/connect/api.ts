@@ -243,3 +243,50 @@ export interface ConnectorPlugin {
   readonly version: string;
   create(): Connector;
 }
+
+// ---- converters, transformations and predicates ---------------------------------------------
+
+/** Turns Connect data into bytes for Kafka and back (key.converter / value.converter). */
+export interface Converter {
+  configure(props: Readonly<Record<string, string>>, isKey: boolean): void;
+  fromConnectData(topic: string, schema: Schema | null, value: unknown): Buffer | null;
+  toConnectData(topic: string, bytes: Buffer | null): { schema: Schema | null; value: unknown };
+}
+
+/** A single message transform (transforms.<alias>.type); returning null drops the record. */
+export interface Transformation {
+  configure(props: Readonly<Record<string, string>>): void;
+  apply<R extends ConnectRecord>(record: R): R | null;
+  config(): ConfigDef;
+  close?(): void;
+}
+
+/** A condition for applying a transform (predicates.<alias>.type). */
+export interface Predicate {
+  configure(props: Readonly<Record<string, string>>): void;
+  test(record: ConnectRecord): boolean;
+  config(): ConfigDef;
+  close?(): void;
+}
+
+export interface ConverterPlugin {
+  readonly className: string;
+  readonly aliases?: readonly string[];
+  readonly version: string;
+  create(): Converter;
+}
+
+/** Key and value variants are separate plugins, as in Connect (`...InsertField$Value`). */
+export interface TransformationPlugin {
+  readonly className: string;
+  readonly aliases?: readonly string[];
+  readonly version: string;
+  create(): Transformation;
+}
+
+export interface PredicatePlugin {
+  readonly className: string;
+  readonly aliases?: readonly string[];
+  readonly version: string;
+  create(): Predicate;
+}
