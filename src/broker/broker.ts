@@ -146,6 +146,11 @@ export class Broker {
     return new Broker({ listenAddress, server, logs, context, stopController, logger });
   }
 
+  /** The partition logs (tests and tools that need storage-level control, such as compaction). */
+  get logManager(): LogManager {
+    return this.logs;
+  }
+
   stats(): BrokerStats {
     return { topics: this.context.topics.size, partitions: this.context.topics.partitionCount(), connections: this.server.connectionCount };
   }

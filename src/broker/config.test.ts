@@ -465,7 +465,13 @@ describe('effectiveTopicConfig', () => {
       maxMessageBytes: 1048588,
       messageTimestampType: 'CreateTime',
       fileDeleteDelayMs: 60000,
+      cleanupPolicy: ['delete'],
+      deleteRetentionMs: 86400000,
+      minCompactionLagMs: 0,
+      maxCompactionLagMs: 9223372036854775807,
+      minCleanableDirtyRatio: 0.5,
     });
+    expect(effectiveTopicConfig(defaults, { 'cleanup.policy': 'compact,delete' }).logConfig.cleanupPolicy).toEqual(['compact', 'delete']);
     expect(effectiveTopicConfig(fromFile, { 'message.timestamp.type': 'LogAppendTime', 'retention.bytes': '1000', 'segment.index.bytes': '4096' }).logConfig).toMatchObject({
       retentionMs: 3600000,
       segmentBytes: 1048576,

@@ -19,6 +19,7 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { KstreamError } from '../util/errors.ts';
+import type { LogConfig } from '../storage/log-config.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Kafka enums (DescribeConfigs)
@@ -958,20 +959,8 @@ export interface ConfigEntry {
   synonyms: ConfigSynonym[];
 }
 
-/** The typed per-partition log settings the storage layer uses. */
-export interface LogConfig {
-  segmentBytes: number;
-  segmentMs: number;
-  /** -1: keep forever. */
-  retentionMs: number;
-  /** -1: no size limit. */
-  retentionBytes: number;
-  indexIntervalBytes: number;
-  segmentIndexBytes: number;
-  maxMessageBytes: number;
-  messageTimestampType: 'CreateTime' | 'LogAppendTime';
-  fileDeleteDelayMs: number;
-}
+/** The typed per-partition log settings the storage layer uses (its own type). */
+export type { LogConfig };
 
 export interface EffectiveTopicConfig {
   /** Every topic config, sorted by name. */
@@ -1092,6 +1081,14 @@ export function effectiveTopicConfig(broker: BrokerConfig, overrides: Record<str
       maxMessageBytes: n('max.message.bytes'),
       messageTimestampType: values['message.timestamp.type'] as 'CreateTime' | 'LogAppendTime',
       fileDeleteDelayMs: n('file.delete.delay.ms'),
+      cleanupPolicy: values['cleanup.policy']
+        .split(',')
+        .map((p) => p.trim())
+        .filter((p): p is 'delete' | 'compact' => p === 'delete' || p === 'compact'),
+      deleteRetentionMs: n('delete.retention.ms'),
+      minCompactionLagMs: n('min.compaction.lag.ms'),
+      maxCompactionLagMs: n('max.compaction.lag.ms'),
+      minCleanableDirtyRatio: Number(values['min.cleanable.dirty.ratio']),
     },
   };
 }

@@ -10,6 +10,12 @@
  *    segments from the one holding its recovery point.
  *  - `log-start-offset-checkpoint`: per partition log start offset, so a clean start knows it
  *    without reading anything (DeleteRecords also persists it in the partition directory).
+ *  - `cleaner-offset-checkpoint`: per compacted partition, the offset below which the log cleaner
+ *    has cleaned it (see log-cleaner.ts).
+ *
+ * Background tasks: flush, retention (logs whose cleanup.policy contains delete), the log cleaner
+ * (logs whose cleanup.policy contains compact). Non-active segments share a bound on open file
+ * descriptors (`maxOpenSegmentFiles`, least recently used idle ones are closed).
  *
  * After a clean shutdown, opening reads only the data directory listing and the checkpoints: each
  * partition directory is read on the log's first use (descriptors, indexes and producer state
@@ -32,8 +38,11 @@ import {
   type CheckpointEntry,
 } from './checkpoint-file.ts';
 import { forEachLimit, fsyncDir, unlinkIfExists } from './fs-util.ts';
+import type { CleanerHooks } from './compaction.ts';
+import { LogCleaner, type CleanReport } from './log-cleaner.ts';
 import { defaultLogConfig, type LogConfig } from './log-config.ts';
 import { PartitionLog } from './partition-log.ts';
+import { DEFAULT_MAX_OPEN_SEGMENT_FILES, SegmentFileCache } from './segment-file-cache.ts';
 import { DELETE_DIR_SUFFIX, isValidTopicName, parsePartitionDirName, partitionDirName } from './segment-name.ts';
 
 export const CLEAN_SHUTDOWN_FILE = '.kafka_cleanshutdown';
@@ -58,6 +67,17 @@ export interface LogManagerOptions {
   logger?: Logger;
   /** Config of each partition found in the data directory. */
   configFor?: (topic: string, partition: number) => LogConfig | undefined;
+  /**
+   * Pause of the log cleaner when no compacted log is worth cleaning (log.cleaner.backoff.ms).
+   * Default 15000. 0, negative or non-finite: no background cleaning (`cleanNow` still works).
+   */
+  cleanerIntervalMs?: number;
+  /** Most keys in one cleaning's offset map (bounds the cleaner's memory). Default 500000. */
+  cleanerMaxMapEntries?: number;
+  /** Test hooks called at each step of a compaction's segment swap. */
+  cleanerHooks?: CleanerHooks;
+  /** Most open descriptors of non-active segment files over every log (LRU). Default 1024. */
+  maxOpenSegmentFiles?: number;
 }
 
 interface Entry {
@@ -82,6 +102,8 @@ export class LogManager {
   private readonly flushOnAppend: boolean;
   private readonly checkpointIntervalMs: number;
   private readonly timers: NodeJS.Timeout[] = [];
+  private readonly fileCache: SegmentFileCache;
+  private readonly logCleaner: LogCleaner;
   private checkpointDirty = false;
   private checkpointTimer: NodeJS.Timeout | null = null;
   private checkpointChain: Promise<void> = Promise.resolve();
@@ -97,6 +119,14 @@ export class LogManager {
     this.logger = options.logger ?? silentLogger;
     this.flushOnAppend = options.flushIntervalMs === 0;
     this.checkpointIntervalMs = Math.max(0, options.checkpointIntervalMs ?? 1000);
+    this.fileCache = new SegmentFileCache(options.maxOpenSegmentFiles ?? DEFAULT_MAX_OPEN_SEGMENT_FILES);
+    this.logCleaner = new LogCleaner(dataDir, () => this.logs.values(), {
+      intervalMs: options.cleanerIntervalMs,
+      now: this.clock,
+      logger: this.logger,
+      maxMapEntries: options.cleanerMaxMapEntries,
+      hooks: options.cleanerHooks,
+    });
   }
 
   /** Opens every partition log found in `dataDir` (created when missing). */
@@ -107,6 +137,7 @@ export class LogManager {
     if (cleanStart) await fsyncDir(dataDir);
     const manager = new LogManager(dataDir, cleanStart, options);
     await manager.loadAll(options);
+    await manager.logCleaner.load();
     manager.startTimers(options);
     return manager;
   }
@@ -115,8 +146,16 @@ export class LogManager {
     return `${topic}-${partition}`;
   }
 
-  private logOptions(): { now: () => number; logger: Logger; flushOnAppend: boolean; onFlushed: () => void; onLogStartOffsetChanged: () => void } {
+  private logOptions(): {
+    now: () => number;
+    logger: Logger;
+    flushOnAppend: boolean;
+    onFlushed: () => void;
+    onLogStartOffsetChanged: () => void;
+    fileCache: SegmentFileCache;
+  } {
     return {
+      fileCache: this.fileCache,
       now: this.clock,
       logger: this.logger,
       flushOnAppend: this.flushOnAppend,
@@ -204,6 +243,7 @@ export class LogManager {
       t.unref();
       this.timers.push(t);
     }
+    this.logCleaner.start();
   }
 
   // ---- lookup ---------------------------------------------------------------------------------
@@ -229,6 +269,24 @@ export class LogManager {
     const log = this.get(topic, partition);
     log?.updateConfig(config);
     return log !== undefined;
+  }
+
+  /** The log cleaner (compaction of logs whose cleanup.policy contains compact). */
+  get cleaner(): LogCleaner {
+    return this.logCleaner;
+  }
+
+  /**
+   * Compacts now, whatever the dirty ratio: one partition, every partition of a topic, or every
+   * compacted log (policy `compact`; others are skipped). `options.now` overrides the clock.
+   */
+  cleanNow(topic?: string, partition?: number, options: { now?: number } = {}): Promise<CleanReport[]> {
+    return this.logCleaner.cleanNow(topic, partition, options);
+  }
+
+  /** Open descriptors of non-active segment files over every log (bounded by `maxOpenSegmentFiles`). */
+  get openSegmentFiles(): number {
+    return this.fileCache.size;
   }
 
   /** Total bytes of every log. */
@@ -258,6 +316,7 @@ export class LogManager {
     const pending = this.creating.get(name);
     if (pending) return pending;
     const p = (async () => {
+      this.logCleaner.forget(topic, partition);
       const log = await PartitionLog.open(join(this.dataDir, name), config, { ...this.logOptions(), cleanShutdown: true });
       await fsyncDir(this.dataDir);
       this.logs.set(name, { topic, partition, log });
@@ -275,6 +334,7 @@ export class LogManager {
     if (!entry) return false;
     this.logs.delete(name);
     await entry.log.delete();
+    this.logCleaner.forget(topic, partition);
     this.markCheckpointDirty();
     return true;
   }
@@ -284,6 +344,7 @@ export class LogManager {
     const victims = [...this.logs.values()].filter((e) => e.topic === topic);
     for (const e of victims) this.logs.delete(LogManager.key(e.topic, e.partition));
     await forEachLimit(victims, 8, (e) => e.log.delete());
+    for (const e of victims) this.logCleaner.forget(e.topic, e.partition);
     if (victims.length > 0) {
       await fsyncDir(this.dataDir);
       this.markCheckpointDirty();
@@ -382,6 +443,7 @@ export class LogManager {
       for (const t of this.timers) clearInterval(t);
       if (this.checkpointTimer) clearTimeout(this.checkpointTimer);
       this.checkpointTimer = null;
+      await this.logCleaner.stop();
       await Promise.allSettled([...this.creating.values()]);
       await this.flushing?.catch(() => {});
       await this.retaining?.catch(() => {});

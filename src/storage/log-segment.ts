@@ -5,8 +5,13 @@
  * segment costs a few numbers of memory. Indexes live in memory and are written to their files
  * when the segment is sealed (roll) or closed; a missing, wrongly sized or inconsistent index
  * file is rebuilt by scanning the segment.
+ *
+ * A sealed (non-active) segment's descriptor counts in the LogManager's SegmentFileCache: when
+ * too many are open, idle ones close and drop their indexes (reopened on use); a segment with an
+ * operation in progress (or pinned by a compaction swap) is never closed. A segment replaced by a
+ * cleaned one is first retired (`<base>.log.deleted`, index files removed), then deleted.
  */
-import { open, readFile, stat, type FileHandle } from 'node:fs/promises';
+import { open, readFile, rename, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   BATCH_HEADER_SIZE,
@@ -14,7 +19,9 @@ import {
   LAST_OFFSET_DELTA_OFFSET,
   LOG_OVERHEAD,
   MIN_BATCH_LENGTH,
+  readBatchHeader,
   readInt64,
+  type RecordBatchHeader,
 } from '../protocol/records/batch-header.ts';
 import type { Logger } from '../util/logger.ts';
 import { scanBatches, type ScanOptions, type ScanResult, type ScannedBatch } from './batch-scan.ts';
@@ -22,6 +29,7 @@ import { CorruptLogError, KafkaStorageError } from './errors.ts';
 import { atomicWriteFile, isNotFound, readFully, unlinkIfExists } from './fs-util.ts';
 import { MAX_RELATIVE_OFFSET } from './index-math.ts';
 import { OFFSET_INDEX_ENTRY_SIZE, OffsetIndex, type OffsetPosition } from './offset-index.ts';
+import type { SegmentFileCache } from './segment-file-cache.ts';
 import { indexFileName, logFileName, timeIndexFileName } from './segment-name.ts';
 import { TIME_INDEX_ENTRY_SIZE, TimeIndex, type TimestampOffset } from './time-index.ts';
 
@@ -32,6 +40,9 @@ export interface AppendedBatch {
   maxTimestamp: number;
   size: number;
 }
+
+/** Suffix of a segment file renamed for deletion while a cleaned segment replaces it (Kafka's). */
+export const DELETED_SUFFIX = '.deleted';
 
 export interface IndexLoadResult {
   /** The index files were unusable and the indexes were rebuilt by scanning. */
@@ -62,7 +73,6 @@ const MIN_READ_CHUNK = 16 * 1024;
 export class LogSegment {
   readonly dir: string;
   readonly baseOffset: number;
-  readonly logPath: string;
   readonly indexPath: string;
   readonly timeIndexPath: string;
   /**
@@ -71,6 +81,12 @@ export class LogSegment {
    */
   rollingBaseTime: number | null = null;
 
+  private _logPath: string;
+  private readonly fileCache: SegmentFileCache | null;
+  /** Not the active segment: its descriptor may be closed by the file cache. */
+  private _sealed = false;
+  /** The files were renamed for deletion (a cleaned segment replaces this one). */
+  private retired = false;
   private _size: number;
   private flushedSize: number;
   private handle: FileHandle | null = null;
@@ -87,10 +103,11 @@ export class LogSegment {
   private idleWaiters: Array<() => void> = [];
   private _deleted = false;
 
-  private constructor(dir: string, baseOffset: number, size: number) {
+  private constructor(dir: string, baseOffset: number, size: number, cache: SegmentFileCache | null) {
     this.dir = dir;
     this.baseOffset = baseOffset;
-    this.logPath = join(dir, logFileName(baseOffset));
+    this.fileCache = cache;
+    this._logPath = join(dir, logFileName(baseOffset));
     this.indexPath = join(dir, indexFileName(baseOffset));
     this.timeIndexPath = join(dir, timeIndexFileName(baseOffset));
     this._size = size;
@@ -98,13 +115,13 @@ export class LogSegment {
   }
 
   /** A segment whose files exist; nothing is opened or read. */
-  static existing(dir: string, baseOffset: number, size: number): LogSegment {
-    return new LogSegment(dir, baseOffset, size);
+  static existing(dir: string, baseOffset: number, size: number, cache?: SegmentFileCache | null): LogSegment {
+    return new LogSegment(dir, baseOffset, size, cache ?? null);
   }
 
   /** Creates an empty segment (replacing any stale files of that name) with empty in-memory indexes. */
-  static async create(dir: string, baseOffset: number): Promise<LogSegment> {
-    const segment = new LogSegment(dir, baseOffset, 0);
+  static async create(dir: string, baseOffset: number, cache?: SegmentFileCache | null): Promise<LogSegment> {
+    const segment = new LogSegment(dir, baseOffset, 0, cache ?? null);
     await unlinkIfExists(segment.indexPath);
     await unlinkIfExists(segment.timeIndexPath);
     segment.handle = await open(segment.logPath, 'w+');
@@ -114,8 +131,46 @@ export class LogSegment {
     return segment;
   }
 
+  /**
+   * A sealed segment whose `.log` file (of `size` bytes, already durable) holds `batches` at the
+   * given positions: its indexes are built in memory (written by `writeIndexFiles`); nothing is
+   * opened. Used for segments written by the log cleaner.
+   */
+  static fromBatches(
+    dir: string,
+    baseOffset: number,
+    size: number,
+    batches: ReadonlyArray<AppendedBatch & { position: number }>,
+    indexIntervalBytes: number,
+    cache?: SegmentFileCache | null,
+  ): LogSegment {
+    const segment = new LogSegment(dir, baseOffset, size, cache ?? null);
+    segment.resetIndexes();
+    for (const b of batches) segment.indexBatch(b, b.position, indexIntervalBytes);
+    segment.sealTimeIndex();
+    segment._sealed = true;
+    return segment;
+  }
+
+  /** Path of the log file (`<base>.log`, or `<base>.log.deleted` once retired). */
+  get logPath(): string {
+    return this._logPath;
+  }
+
   get size(): number {
     return this._size;
+  }
+
+  /** Not the active segment (its descriptor may be closed by the file cache). */
+  get sealed(): boolean {
+    return this._sealed;
+  }
+
+  /** Marks the segment as no longer active; its open descriptor then counts in the file cache. */
+  seal(): void {
+    if (this._sealed) return;
+    this._sealed = true;
+    if (this.handle) this.fileCache?.opened(this);
   }
 
   get deleted(): boolean {
@@ -157,6 +212,7 @@ export class LogSegment {
             throw new SegmentDeletedError(this.baseOffset);
           }
           this.handle = fh;
+          if (this._sealed) this.fileCache?.opened(this);
           return fh;
         },
         (err: unknown) => {
@@ -174,15 +230,52 @@ export class LogSegment {
     this.inflight++;
     try {
       const fh = await this.fileHandle();
+      if (this._sealed) this.fileCache?.touch(this);
       return await fn(fh);
     } finally {
-      this.inflight--;
-      if (this.inflight === 0 && this.idleWaiters.length > 0) {
-        const waiters = this.idleWaiters;
-        this.idleWaiters = [];
-        for (const w of waiters) w();
-      }
+      this.release();
     }
+  }
+
+  private release(): void {
+    this.inflight--;
+    if (this.inflight === 0 && this.idleWaiters.length > 0) {
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const w of waiters) w();
+    }
+  }
+
+  /**
+   * Opens the file and keeps it open (counted as an operation in progress: neither the file cache
+   * nor a deletion closes it) until the returned function is called.
+   */
+  async pin(): Promise<() => void> {
+    if (this._deleted) throw new SegmentDeletedError(this.baseOffset);
+    this.inflight++;
+    try {
+      await this.fileHandle();
+    } catch (err) {
+      this.release();
+      throw err;
+    }
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.release();
+    };
+  }
+
+  /** File cache eviction: closes the descriptor and drops the indexes when the segment is sealed and idle. */
+  evictIfIdle(): boolean {
+    if (!this._sealed || this.inflight > 0 || this.opening || !this.handle) return false;
+    const fh = this.handle;
+    this.handle = null;
+    this.unloadIndexes();
+    this.largestCache = null;
+    void fh.close().catch(() => {});
+    return true;
   }
 
   private async idle(): Promise<void> {
@@ -204,6 +297,39 @@ export class LogSegment {
   async scan(options: Omit<ScanOptions, 'end'> & { end?: number }, onBatch: (batch: ScannedBatch) => boolean | void): Promise<ScanResult> {
     const end = options.end ?? this._size;
     return this.withFile((fh) => scanBatches(fh, { ...options, end }, onBatch));
+  }
+
+  /**
+   * The batches of this segment from position `start` to its current end, each as a buffer of its
+   * own (valid after the next iteration). Throws CorruptLogError on invalid or partial bytes.
+   */
+  async *batches(options: { start?: number; chunkSize?: number } = {}): AsyncGenerator<{ header: RecordBatchHeader; position: number; bytes: Buffer }> {
+    const end = this._size;
+    const chunkSize = Math.max(options.chunkSize ?? 1 << 20, BATCH_HEADER_SIZE);
+    let pos = options.start ?? 0;
+    while (pos < end) {
+      const chunk = await this.readAt(pos, Math.min(chunkSize, end - pos));
+      let p = 0;
+      while (p + BATCH_HEADER_SIZE <= chunk.length) {
+        const batchLength = chunk.readInt32BE(p + BATCH_LENGTH_OFFSET);
+        if (batchLength < MIN_BATCH_LENGTH) throw new CorruptLogError(`invalid batch length ${batchLength} in ${this.logPath} at position ${pos + p}`);
+        const size = batchLength + LOG_OVERHEAD;
+        if (pos + p + size > end) throw new CorruptLogError(`partial batch in ${this.logPath} at position ${pos + p}`);
+        let bytes: Buffer;
+        if (p + size <= chunk.length) {
+          bytes = chunk.subarray(p, p + size);
+        } else if (p > 0) {
+          break;
+        } else {
+          bytes = await this.readAt(pos, size);
+          if (bytes.length < size) throw new CorruptLogError(`partial batch in ${this.logPath} at position ${pos}`);
+        }
+        yield { header: readBatchHeader(bytes, 0), position: pos + p, bytes };
+        p += size;
+      }
+      if (p === 0 && chunk.length < BATCH_HEADER_SIZE) throw new CorruptLogError(`partial batch header in ${this.logPath} at position ${pos}`);
+      pos += p;
+    }
   }
 
   // ---- indexes ------------------------------------------------------------------------------
@@ -359,7 +485,7 @@ export class LogSegment {
    */
   async writeIndexFiles(sync: boolean): Promise<void> {
     this.sealTimeIndex();
-    if (!this.offsetIndex || !this.timeIndex || !this.indexesDirty || this._deleted) return;
+    if (!this.offsetIndex || !this.timeIndex || !this.indexesDirty || this._deleted || this.retired) return;
     this.indexesDirty = false;
     try {
       await atomicWriteFile(this.indexPath, this.offsetIndex.toBuffer(), sync);
@@ -423,6 +549,13 @@ export class LogSegment {
     }
     await this.loadIndexes(nextOffset, indexIntervalBytes, logger);
     return { timestamp: this.maxTimestampSoFar, offset: this.offsetOfMaxTimestampSoFar };
+  }
+
+  /** maxTimestamp of the first batch (-1 when the segment is empty or the batch has none). */
+  async firstBatchTimestamp(): Promise<number> {
+    if (this._size < BATCH_HEADER_SIZE) return -1;
+    const head = await this.readAt(0, BATCH_HEADER_SIZE);
+    return head.length < BATCH_HEADER_SIZE ? -1 : readBatchHeader(head, 0).maxTimestamp;
   }
 
   /** Creation time of the log file when the file system records one, else null. */
@@ -554,6 +687,7 @@ export class LogSegment {
     }
     const fh = this.handle;
     this.handle = null;
+    this.fileCache?.closed(this);
     if (fh) await fh.close();
   }
 
@@ -565,6 +699,31 @@ export class LogSegment {
   }
 
   /**
+   * First step of replacing this segment by a cleaned one: removes the index files and renames the
+   * log file to `<base>.log.deleted` (open descriptors keep reading it). The in-memory indexes
+   * stay usable but are no longer written.
+   */
+  async retireFiles(): Promise<void> {
+    if (this.retired) return;
+    await unlinkIfExists(this.indexPath);
+    await unlinkIfExists(this.timeIndexPath);
+    const target = join(this.dir, logFileName(this.baseOffset) + DELETED_SUFFIX);
+    await rename(this._logPath, target);
+    this._logPath = target;
+    this.retired = true;
+  }
+
+  /** Undoes `retireFiles` (the replacement failed); the indexes are written again at the next seal or close. */
+  async restoreFiles(): Promise<void> {
+    if (!this.retired) return;
+    const original = join(this.dir, logFileName(this.baseOffset));
+    await rename(this._logPath, original);
+    this._logPath = original;
+    this.retired = false;
+    if (this.offsetIndex) this.indexesDirty = true;
+  }
+
+  /**
    * Marks the segment deleted, removes its files at once and closes the descriptor after
    * in-flight reads (they keep reading the unlinked file).
    */
@@ -572,8 +731,11 @@ export class LogSegment {
     this._deleted = true;
     this.indexesDirty = false;
     await unlinkIfExists(this.logPath);
-    await unlinkIfExists(this.indexPath);
-    await unlinkIfExists(this.timeIndexPath);
+    // A retired segment's index files are gone already, and their names may be the replacement's.
+    if (!this.retired) {
+      await unlinkIfExists(this.indexPath);
+      await unlinkIfExists(this.timeIndexPath);
+    }
     await this.close();
   }
 }

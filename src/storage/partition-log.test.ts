@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { KafkaProtocolError } from '../protocol/errors.ts';
 import { ErrorCode } from '../protocol/generated/error-codes.ts';
 import { checkStoredBatch, isLogAppendTime, readBatchHeader } from '../protocol/records/batch-header.ts';
+import { encodeRecordBatch } from '../protocol/records/records.ts';
 import type { Logger } from '../util/logger.ts';
 import { defaultLogConfig, type LogConfig } from './log-config.ts';
 import { PartitionLog, type PartitionLogOptions } from './partition-log.ts';
@@ -236,12 +237,29 @@ describe('timestamps', () => {
     expect(await log.maxTimestamp()).toEqual({ offset: 61, timestamp: T0 + 5000 });
   });
 
-  it('answers with the batch start for compressed batches', async () => {
+  it('finds the exact record inside compressed batches', async () => {
     const log = await openLog();
     await log.append(batch(2, 'a', T0));
     await log.append(encodeTestBatch(testRecords(4, { timestamp: T0 + 10 }), { gzip: true }));
-    expect(await log.offsetForTimestamp(T0 + 12)).toEqual({ offset: 2, timestamp: T0 + 13 });
-    expect(await log.maxTimestamp()).toEqual({ offset: 2, timestamp: T0 + 13 });
+    expect(await log.offsetForTimestamp(T0 + 12)).toEqual({ offset: 4, timestamp: T0 + 12 });
+    expect(await log.offsetForTimestamp(T0 + 3)).toEqual({ offset: 2, timestamp: T0 + 10 });
+    expect(await log.maxTimestamp()).toEqual({ offset: 5, timestamp: T0 + 13 });
+  });
+
+  it('is exact in zstd batches and gives the first record of LogAppendTime batches', async () => {
+    const log = await openLog();
+    await log.append(encodeTestBatch(testRecords(3, { timestamp: T0 })));
+    await log.append(encodeRecordBatch({ compression: 'zstd', records: [5, 9, 7, 20].map((d, i) => ({ key: Buffer.from(`k${i}`), value: Buffer.from('v'), timestamp: T0 + 100 + d })) }));
+    expect(await log.offsetForTimestamp(T0 + 106)).toEqual({ offset: 4, timestamp: T0 + 109 });
+    expect(await log.offsetForTimestamp(T0 + 110)).toEqual({ offset: 6, timestamp: T0 + 120 });
+    expect(await log.maxTimestamp()).toEqual({ offset: 6, timestamp: T0 + 120 });
+
+    const lat = await PartitionLog.open(join(root, 'lat-0'), config({ messageTimestampType: 'LogAppendTime' }));
+    opened.push(lat);
+    await lat.append(batch(2, 'a', T0), { now: T0 + 500 });
+    await lat.append(encodeTestBatch(testRecords(3, { timestamp: T0 }), { gzip: true }), { now: T0 + 900 });
+    expect(await lat.offsetForTimestamp(T0 + 600)).toEqual({ offset: 2, timestamp: T0 + 900 });
+    expect(await lat.maxTimestamp()).toEqual({ offset: 2, timestamp: T0 + 900 });
   });
 
   it('maxTimestamp finds the exact record and the first of equal maxima', async () => {
@@ -413,9 +431,10 @@ describe('reopen and recovery', () => {
     dir = first;
     const recovered = await openLog();
     expect(recovered.logEndOffset).toBe(12);
-    expect(await recovered.offsetForTimestamp(T0 + 1000)).toEqual({ offset: 3, timestamp: T0 + 1002 });
+    expect(await recovered.offsetForTimestamp(T0 + 1000)).toEqual({ offset: 3, timestamp: T0 + 1000 });
+    expect(await recovered.offsetForTimestamp(T0 + 1001)).toEqual({ offset: 4, timestamp: T0 + 1001 });
     expect(await recovered.offsetForTimestamp(T0 + 2001)).toEqual({ offset: 7, timestamp: T0 + 2001 });
-    expect(await recovered.maxTimestamp()).toEqual({ offset: 9, timestamp: T0 + 3002 });
+    expect(await recovered.maxTimestamp()).toEqual({ offset: 11, timestamp: T0 + 3002 });
     await recovered.append(batch(4, 'new-', T0 + 100_000));
     await recovered.flush();
     const second = join(root, 'crash2-0');

@@ -17,33 +17,66 @@
  * Persistence in the partition directory: segments, their indexes, producer snapshots
  * (`<offset>.snapshot`, written at roll and close, the newest two kept) and `log-start-offset`
  * (written by DeleteRecords).
+ *
+ * Compaction (`cleanup.policy` with `compact`, driven by the LogManager's LogCleaner): `compact`
+ * rewrites the non-active segments keeping the latest record per key (see compaction.ts) and swaps
+ * each cleaned segment in with the crash-safe protocol of segment-swap.ts; appends and reads go on
+ * meanwhile. Retention by time and size applies only when the policy contains `delete`.
  */
 import { readdirSync, statSync } from 'node:fs';
 import { mkdir, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import {
+  MAX_TIMESTAMP_OFFSET,
   batchCompressionId,
   isControl,
   isLogAppendTime,
+  readInt64,
   setBaseOffset,
   setLogAppendTime,
   setPartitionLeaderEpoch,
   validateRecordBatches,
+  type RecordBatchHeader,
   type ValidationSummary,
 } from '../protocol/records/batch-header.ts';
+import { decodeBatchRecords } from '../protocol/records/records.ts';
 import { ErrorCode } from '../protocol/generated/error-codes.ts';
 import { KafkaProtocolError } from '../protocol/errors.ts';
 import { silentLogger, type Logger } from '../util/logger.ts';
+import {
+  CleanAbortedError,
+  DEFAULT_MAX_MAP_ENTRIES,
+  OffsetMap,
+  assertRecordsHaveKeys,
+  filterBatch,
+  groupSegments,
+  retainRecord,
+  tombstoneExpired,
+  type CleanableState,
+  type CleanerHooks,
+  type CleanerStep,
+  type CompactOptions,
+  type CompactResult,
+} from './compaction.ts';
 import { KafkaStorageError, LogClosedError, LogDeletedError, OffsetOutOfRangeError } from './errors.ts';
 import { atomicWriteFile, fsyncDir, isNotFound, unlinkIfExists } from './fs-util.ts';
 import { MAX_RELATIVE_OFFSET } from './index-math.ts';
-import { defaultLogConfig, type LogConfig } from './log-config.ts';
+import { compactionSettings, defaultLogConfig, NEVER_MS, type CompactionSettings, type LogConfig } from './log-config.ts';
 import { LogSegment, SegmentDeletedError, type AppendedBatch } from './log-segment.ts';
 import { ProducerStateManager, type ProducerBatchMetadata, type ProducerStateTxn } from './producer-state.ts';
-import { walkRecords } from './record-walk.ts';
+import { walkRecords, type RecordPosition } from './record-walk.ts';
 import { segmentsToDelete, type RetentionSegment } from './retention.ts';
+import type { SegmentFileCache } from './segment-file-cache.ts';
 import { DELETE_DIR_SUFFIX, logFileName, parseSegmentFileName, snapshotFileName, TEMP_SUFFIX } from './segment-name.ts';
+import {
+  CLEANED_SUFFIX,
+  CleanedSegmentWriter,
+  DELETED_SUFFIX,
+  SWAP_SUFFIX,
+  recoverSegmentSwaps,
+  removeDeletedSegmentFiles,
+} from './segment-swap.ts';
 
 export { defaultLogConfig, type LogConfig };
 
@@ -99,6 +132,8 @@ export interface PartitionLogOptions {
   onFlushed?: (log: PartitionLog) => void;
   /** Called after the log start offset moved. */
   onLogStartOffsetChanged?: (log: PartitionLog) => void;
+  /** Bounds the open descriptors of non-active segments (shared by the logs of a LogManager). Default: no bound. */
+  fileCache?: SegmentFileCache;
 }
 
 export interface PartitionLogStats {
@@ -149,6 +184,7 @@ export class PartitionLog {
   private readonly onFlushed?: (log: PartitionLog) => void;
   private readonly onLogStartOffsetChanged?: (log: PartitionLog) => void;
   private readonly flushOnAppend: boolean;
+  private readonly fileCache: SegmentFileCache | null;
   private segments: LogSegment[] = [];
   private snapshotOffsets: number[] = [];
   private _logStartOffset = 0;
@@ -167,6 +203,8 @@ export class PartitionLog {
   private drainWaiters: Array<() => void> = [];
   private syncing: Promise<void> | null = null;
   private maintenance: Promise<unknown> = RESOLVED;
+  /** The compaction in progress (one at a time); close waits for it. */
+  private cleaning: Promise<unknown> = RESOLVED;
   private state: LogState = 'open';
   private closing: Promise<void> | null = null;
 
@@ -178,6 +216,7 @@ export class PartitionLog {
     this.onFlushed = options.onFlushed;
     this.onLogStartOffsetChanged = options.onLogStartOffsetChanged;
     this.flushOnAppend = options.flushOnAppend ?? false;
+    this.fileCache = options.fileCache ?? null;
   }
 
   /** Opens (creating when missing) the log in `dir`. See the module comment for recovery. */
@@ -335,6 +374,11 @@ export class PartitionLog {
       await mkdir(this.dir, { recursive: true });
       names = [];
     }
+    if (names.some((n) => n.endsWith(CLEANED_SUFFIX) || n.endsWith(SWAP_SUFFIX) || n.endsWith(DELETED_SUFFIX))) {
+      // An interrupted compaction: finish or undo its segment swap, then list again.
+      await recoverSegmentSwaps(this.dir, names, this.logger);
+      names = await readdir(this.dir);
+    }
     const logOffsets: number[] = [];
     const indexFiles: Array<{ name: string; offset: number }> = [];
     let hasLogStartFile = false;
@@ -359,13 +403,13 @@ export class PartitionLog {
     for (const f of indexFiles) if (!logSet.has(f.offset)) await unlinkIfExists(join(this.dir, f.name));
 
     const sizes = await Promise.all(logOffsets.map(async (o) => (await stat(join(this.dir, logFileName(o)))).size));
-    this.segments = logOffsets.map((o, i) => LogSegment.existing(this.dir, o, sizes[i]));
+    this.segments = logOffsets.map((o, i) => LogSegment.existing(this.dir, o, sizes[i], this.fileCache));
 
     let persistedStart = 0;
     if (hasLogStartFile) persistedStart = await this.readLogStartOffsetFile();
 
     if (this.segments.length === 0) {
-      this.segments.push(await LogSegment.create(this.dir, persistedStart));
+      this.segments.push(await LogSegment.create(this.dir, persistedStart, this.fileCache));
       this._logEndOffset = persistedStart;
       this.leoVerified = true;
     } else if (options.cleanShutdown) {
@@ -393,6 +437,7 @@ export class PartitionLog {
     for (const o of stale) await unlinkIfExists(join(this.dir, snapshotFileName(o)));
     this.snapshotOffsets = this.snapshotOffsets.filter((o) => o <= this._logEndOffset);
     await this.deleteSegmentsBelowLogStart();
+    for (let i = 0; i < this.segments.length - 1; i++) this.segments[i].seal();
   }
 
   private async recover(recoveryPoint: number): Promise<void> {
@@ -476,8 +521,18 @@ export class PartitionLog {
     }
   }
 
-  /** Newest readable snapshot plus the batches after it. */
+  /** Newest readable snapshot plus the batches after it (again when a compaction replaced a segment meanwhile). */
   private async loadProducerState(): Promise<ProducerStateManager> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.loadProducerStateOnce();
+      } catch (err) {
+        if (!(err instanceof SegmentDeletedError) || attempt >= 3) throw err;
+      }
+    }
+  }
+
+  private async loadProducerStateOnce(): Promise<ProducerStateManager> {
     let state: ProducerStateManager | null = null;
     let from = 0;
     for (let i = this.snapshotOffsets.length - 1; i >= 0 && state === null; i--) {
@@ -534,6 +589,7 @@ export class PartitionLog {
     try {
       this.assertOpen();
       const summary = validateRecordBatches(records, { maxMessageBytes: this.config.maxMessageBytes });
+      if (compactionSettings(this.config).compact) assertRecordsHaveKeys(records, summary, basename(this.dir));
       if (records.length > this.config.segmentBytes) {
         throw new KafkaProtocolError(
           ErrorCode.RECORD_LIST_TOO_LARGE,
@@ -722,10 +778,12 @@ export class PartitionLog {
     if (await old.flush()) this.stats.fsyncs++;
     await old.writeIndexFiles(true);
     await this.writeProducerSnapshot(newBase);
-    const seg = await LogSegment.create(this.dir, newBase);
+    const seg = await LogSegment.create(this.dir, newBase, this.fileCache);
     this.segments.push(seg);
+    old.seal();
     await fsyncDir(this.dir);
-    // The old segment's descriptor is reopened by reads that need it.
+    // The old segment's descriptor and indexes are reopened by reads that need them (then bounded by the file cache).
+    old.unloadIndexes();
     void old.close().catch(() => {});
     this.stats.rolls++;
     this.logger.debug('rolled log segment', { dir: this.dir, baseOffset: newBase });
@@ -797,7 +855,8 @@ export class PartitionLog {
           const records = await seg.readBatches(offset, maxBytes, minOneBatch, this.config.indexIntervalBytes);
           if (records !== null) return { records, highWatermark: this._logEndOffset, logStartOffset: this._logStartOffset };
           const j = this.segments.indexOf(seg);
-          if (j < 0 || j + 1 >= this.segments.length) break;
+          if (j < 0) throw new SegmentDeletedError(seg.baseOffset);
+          if (j + 1 >= this.segments.length) break;
           cursor = this.segments[j + 1].baseOffset;
         }
         return { records: EMPTY, highWatermark: this._logEndOffset, logStartOffset: this._logStartOffset };
@@ -812,13 +871,25 @@ export class PartitionLog {
 
   /**
    * The first offset whose timestamp is >= `timestamp`: the first batch with maxTimestamp >=
-   * `timestamp` (found through the time index), refined to the exact record when the batch is
-   * uncompressed and uses CreateTime; otherwise the batch's first offset and its maxTimestamp.
-   * Null when no record is that recent.
+   * `timestamp` (found through the time index), refined to the exact record, decompressing the
+   * batch when it is compressed (only that batch). With LogAppendTime every record of a batch
+   * carries the batch's time. Null when no record is that recent.
    */
   async offsetForTimestamp(timestamp: number): Promise<{ offset: number; timestamp: number } | null> {
     this.assertOpen();
     await this.ready();
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.searchTimestamp(timestamp, attempt >= 3);
+      } catch (err) {
+        // A compaction replaced a segment meanwhile: search the new segment list.
+        if (err instanceof SegmentDeletedError && attempt < 3) continue;
+        throw storageError(err, `timestamp lookup in ${this.dir} failed`);
+      }
+    }
+  }
+
+  private async searchTimestamp(timestamp: number, skipDeleted: boolean): Promise<{ offset: number; timestamp: number } | null> {
     const interval = this.config.indexIntervalBytes;
     const segments = this.segments;
     for (let i = 0; i < segments.length; i++) {
@@ -833,14 +904,14 @@ export class PartitionLog {
         const from = Math.max(seg.lookupTimestamp(timestamp).offset, from0);
         const found: { value: { offset: number; timestamp: number } | null } = { value: null };
         await seg.scan({ start: seg.lookup(from).position, withBytes: true, chunkSize: scanChunk(interval) }, ({ header, bytes }) => {
-          if (header.baseOffset + header.lastOffsetDelta < from || header.maxTimestamp < timestamp) return true;
-          if (bytes === null || isLogAppendTime(header.attributes) || batchCompressionId(header.attributes) !== 0) {
+          if (header.baseOffset + header.lastOffsetDelta < from || header.maxTimestamp < timestamp || header.recordCount <= 0) return true;
+          if (bytes === null) {
             found.value = { offset: Math.max(header.baseOffset, from), timestamp: header.maxTimestamp };
             return false;
           }
-          for (const r of walkRecords(bytes)) {
+          for (const r of recordTimes(header, bytes)) {
             if (r.timestamp >= timestamp && r.offset >= from) {
-              found.value = r;
+              found.value = { offset: r.offset, timestamp: r.timestamp };
               return false;
             }
           }
@@ -848,55 +919,62 @@ export class PartitionLog {
         });
         if (found.value) return found.value;
       } catch (err) {
-        if (err instanceof SegmentDeletedError) continue;
-        throw storageError(err, `timestamp lookup in ${this.dir} failed`);
+        if (err instanceof SegmentDeletedError && skipDeleted) continue;
+        throw err;
       }
     }
     return null;
   }
 
   /**
-   * The largest timestamp in the log and the first offset that carries it (exact for
-   * uncompressed CreateTime batches, else the batch's first offset). Null for an empty log or
+   * The largest timestamp in the log and the first offset that carries it (exact: a compressed
+   * batch is decompressed; with LogAppendTime, the batch's first record). Null for an empty log or
    * one without timestamps.
    */
   async maxTimestamp(): Promise<{ offset: number; timestamp: number } | null> {
     this.assertOpen();
     await this.ready();
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.findMaxTimestamp();
+      } catch (err) {
+        if (err instanceof SegmentDeletedError && attempt < 3) continue;
+        throw storageError(err, `timestamp lookup in ${this.dir} failed`);
+      }
+    }
+  }
+
+  private async findMaxTimestamp(): Promise<{ offset: number; timestamp: number } | null> {
     const interval = this.config.indexIntervalBytes;
     const segments = this.segments;
     const from = this._logStartOffset;
     let best: { seg: LogSegment; bound: number; timestamp: number; offset: number } | null = null;
-    try {
-      for (let i = 0; i < segments.length; i++) {
-        const seg = segments[i];
-        const bound = i + 1 < segments.length ? segments[i + 1].baseOffset : this._logEndOffset;
-        if (bound <= from) continue;
-        const largest = await seg.largestTimestamp(bound, interval, this.logger);
-        if (largest.timestamp >= 0 && (best === null || largest.timestamp > best.timestamp)) {
-          best = { seg, bound, timestamp: largest.timestamp, offset: largest.offset };
-        }
+    for (let i = 0; i < segments.length; i++) {
+      const seg = segments[i];
+      const bound = i + 1 < segments.length ? segments[i + 1].baseOffset : this._logEndOffset;
+      if (bound <= from) continue;
+      const largest = await seg.largestTimestamp(bound, interval, this.logger);
+      if (largest.timestamp >= 0 && (best === null || largest.timestamp > best.timestamp)) {
+        best = { seg, bound, timestamp: largest.timestamp, offset: largest.offset };
       }
-      if (best === null) return null;
-      const target = best;
-      await target.seg.loadIndexes(target.bound, interval, this.logger);
-      const result = { offset: Math.max(target.offset, from), timestamp: target.timestamp };
-      await target.seg.scan({ start: target.seg.lookup(target.offset).position, withBytes: true, chunkSize: scanChunk(interval) }, ({ header, bytes }) => {
-        if (header.baseOffset + header.lastOffsetDelta < target.offset) return true;
-        if (bytes !== null && !isLogAppendTime(header.attributes) && batchCompressionId(header.attributes) === 0) {
-          for (const r of walkRecords(bytes)) {
-            if (r.timestamp === target.timestamp && r.offset >= from) {
-              result.offset = r.offset;
-              break;
-            }
+    }
+    if (best === null) return null;
+    const target = best;
+    await target.seg.loadIndexes(target.bound, interval, this.logger);
+    const result = { offset: Math.max(target.offset, from), timestamp: target.timestamp };
+    await target.seg.scan({ start: target.seg.lookup(target.offset).position, withBytes: true, chunkSize: scanChunk(interval) }, ({ header, bytes }) => {
+      if (header.baseOffset + header.lastOffsetDelta < target.offset) return true;
+      if (bytes !== null) {
+        for (const r of recordTimes(header, bytes)) {
+          if (r.timestamp === target.timestamp && r.offset >= from) {
+            result.offset = r.offset;
+            break;
           }
         }
-        return false;
-      });
-      return result;
-    } catch (err) {
-      throw storageError(err, `timestamp lookup in ${this.dir} failed`);
-    }
+      }
+      return false;
+    });
+    return result;
   }
 
   // ---- deletion ---------------------------------------------------------------------------------
@@ -964,7 +1042,10 @@ export class PartitionLog {
     return this.serialized(async () => {
       const segments = this.segments;
       const interval = this.config.indexIntervalBytes;
-      const { retentionMs } = this.config;
+      // A log that is only compacted is not trimmed by time or size.
+      const byTimeAndSize = compactionSettings(this.config).delete;
+      const retentionMs = byTimeAndSize ? this.config.retentionMs : -1;
+      const retentionBytes = byTimeAndSize ? this.config.retentionBytes : -1;
       const infos: RetentionSegment[] = [];
       let expired = retentionMs >= 0;
       try {
@@ -984,7 +1065,7 @@ export class PartitionLog {
       const decision = segmentsToDelete(infos, {
         now,
         retentionMs,
-        retentionBytes: this.config.retentionBytes,
+        retentionBytes,
         logStartOffset: this._logStartOffset,
       });
       if (decision.count === 0) return 0;
@@ -995,6 +1076,315 @@ export class PartitionLog {
       await this.deleteLeadingSegments(n, reason);
       return n;
     });
+  }
+
+  // ---- compaction -------------------------------------------------------------------------------
+
+  /**
+   * What the log cleaner needs to choose a log (null unless cleanup.policy contains compact): the
+   * clean and dirty bytes from `cleanOffset` (the checkpointed clean offset; the log start offset
+   * when unknown or out of range), where cleaning must stop (the active segment, or the first
+   * segment younger than min.compaction.lag.ms) and whether max.compaction.lag.ms passed.
+   */
+  async cleanableState(cleanOffset?: number, now: number = this.clock()): Promise<CleanableState | null> {
+    this.assertOpen();
+    await this.ensureLoaded();
+    const settings = compactionSettings(this.config);
+    if (!settings.compact) return null;
+    try {
+      return (await this.planCleaning(cleanOffset, now, settings)).state;
+    } catch (err) {
+      throw storageError(err, `compaction check of ${this.dir} failed`);
+    }
+  }
+
+  private async planCleaning(
+    cleanOffset: number | undefined,
+    now: number,
+    settings: CompactionSettings,
+  ): Promise<{ state: CleanableState; segments: LogSegment[]; dirtyStart: number; uncleanable: number }> {
+    const segments = this.segments;
+    const active = segments.length - 1;
+    const logStartOffset = this._logStartOffset;
+    const firstDirtyOffset = cleanOffset !== undefined && cleanOffset >= logStartOffset && cleanOffset <= this._logEndOffset
+      ? cleanOffset
+      : logStartOffset;
+    let dirtyStart = 0;
+    while (dirtyStart < active && segments[dirtyStart + 1].baseOffset <= firstDirtyOffset) dirtyStart++;
+    let uncleanable = active;
+    if (settings.minCompactionLagMs > 0) {
+      for (let i = dirtyStart; i < active; i++) {
+        const largest = await segments[i].largestTimestamp(segments[i + 1].baseOffset, this.config.indexIntervalBytes, this.logger);
+        const newest = largest.timestamp >= 0 ? largest.timestamp : await segments[i].lastModified();
+        if (newest > now - settings.minCompactionLagMs) {
+          uncleanable = i;
+          break;
+        }
+      }
+    }
+    let cleanBytes = 0;
+    let dirtyBytes = 0;
+    for (let i = 0; i < dirtyStart; i++) cleanBytes += segments[i].size;
+    for (let i = dirtyStart; i < uncleanable; i++) dirtyBytes += segments[i].size;
+    let needsCompactionNow = false;
+    if (settings.maxCompactionLagMs < NEVER_MS && dirtyStart < uncleanable) {
+      const first = await segments[dirtyStart].firstBatchTimestamp();
+      needsCompactionNow = first >= 0 && now - first > settings.maxCompactionLagMs;
+    }
+    return {
+      state: {
+        logStartOffset,
+        firstDirtyOffset,
+        firstUncleanableOffset: segments[uncleanable].baseOffset,
+        cleanBytes,
+        dirtyBytes,
+        needsCompactionNow,
+      },
+      segments,
+      dirtyStart,
+      uncleanable,
+    };
+  }
+
+  /**
+   * Compacts the log (cleanup.policy compact; otherwise nothing happens): builds the offset map
+   * (key → latest offset) over the dirty segments before the active one, then rewrites every
+   * segment below the end of that section, oldest first, in groups that fit segment.bytes: a
+   * record is kept when it is the latest of its key (or has no key), a tombstone only until
+   * delete.retention.ms after its segment was last modified. Offsets, timestamps, keys, values,
+   * headers, the producer fields and the compression codec of what is kept do not change.
+   * Appends and reads continue meanwhile; each cleaned segment is swapped in atomically (see
+   * segment-swap.ts). One compaction runs at a time per log.
+   */
+  compact(options: CompactOptions = {}): Promise<CompactResult> {
+    try {
+      this.assertOpen();
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    const run = this.cleaning.then(() => this.runCompaction(options));
+    this.cleaning = run.catch(() => {});
+    return run;
+  }
+
+  private checkCleaning(signal: AbortSignal | undefined): void {
+    if (signal?.aborted || this.state !== 'open') throw new CleanAbortedError(this.dir);
+  }
+
+  private async runCompaction(options: CompactOptions): Promise<CompactResult> {
+    this.checkCleaning(options.signal);
+    await this.ready();
+    const now = options.now ?? this.clock();
+    const settings = compactionSettings(this.config);
+    const result: CompactResult = {
+      cleaned: false,
+      incomplete: false,
+      firstDirtyOffset: this._logStartOffset,
+      cleanOffset: options.cleanOffset ?? this._logStartOffset,
+      keys: 0,
+      segmentsCleaned: 0,
+      segmentsWritten: 0,
+      bytesBefore: 0,
+      bytesAfter: 0,
+      recordsRemoved: 0,
+      tombstonesRemoved: 0,
+    };
+    if (!settings.compact) return result;
+    try {
+      const { state, segments, dirtyStart, uncleanable } = await this.planCleaning(options.cleanOffset, now, settings);
+      result.firstDirtyOffset = state.firstDirtyOffset;
+
+      // The offset map over the dirty section, cut at a segment boundary once it is full.
+      const map = new OffsetMap();
+      const lastBatchOfProducer = new Map<number, number>();
+      const maxEntries = Math.max(1, options.maxMapEntries ?? DEFAULT_MAX_MAP_ENTRIES);
+      let end = dirtyStart;
+      while (end < uncleanable && (end === dirtyStart || map.size < maxEntries)) {
+        for await (const { header, bytes } of segments[end].batches()) {
+          this.checkCleaning(options.signal);
+          if (isControl(header.attributes)) continue;
+          if (header.producerId >= 0) lastBatchOfProducer.set(header.producerId, header.baseOffset);
+          map.addBatch(bytes);
+        }
+        end++;
+      }
+      result.keys = map.size;
+      if (end === 0) return result;
+      result.cleaned = true;
+
+      const groups = groupSegments(
+        segments.slice(0, end).map((s, i) => ({ baseOffset: s.baseOffset, size: s.size, nextOffset: segments[i + 1].baseOffset })),
+        { maxBytes: this.config.segmentBytes, maxIndexBytes: this.config.segmentIndexBytes, indexIntervalBytes: this.config.indexIntervalBytes },
+      );
+      for (const [a, b] of groups) {
+        this.checkCleaning(options.signal);
+        const swapped = await this.cleanGroup(segments.slice(a, b), map, lastBatchOfProducer, now, settings, options, result);
+        if (!swapped) {
+          // Later groups may hold tombstones whose older records this group still has: stop here.
+          result.incomplete = true;
+          return result;
+        }
+      }
+      result.cleanOffset = segments[end].baseOffset;
+      this.logger.info('compacted log', {
+        dir: this.dir,
+        cleanOffset: result.cleanOffset,
+        keys: result.keys,
+        segments: result.segmentsCleaned,
+        bytesBefore: result.bytesBefore,
+        bytesAfter: result.bytesAfter,
+        recordsRemoved: result.recordsRemoved,
+        tombstonesRemoved: result.tombstonesRemoved,
+      });
+      return result;
+    } catch (err) {
+      if (err instanceof CleanAbortedError || err instanceof SegmentDeletedError) throw err;
+      throw storageError(err, `compaction of ${this.dir} failed`);
+    }
+  }
+
+  /**
+   * Writes the cleaned form of `group` (adjacent non-active segments) and swaps it in. Returns
+   * false when the group could not be swapped because the log changed meanwhile. A group whose
+   * only segment would not change is left alone (true).
+   */
+  private async cleanGroup(
+    group: LogSegment[],
+    map: OffsetMap,
+    lastBatchOfProducer: ReadonlyMap<number, number>,
+    now: number,
+    settings: CompactionSettings,
+    options: CompactOptions,
+    result: CompactResult,
+  ): Promise<boolean> {
+    const base = group[0].baseOffset;
+    let modified = 0;
+    for (const seg of group) modified = Math.max(modified, await seg.lastModified());
+    const writer = await CleanedSegmentWriter.create(this.dir, base);
+    let changed = group.length > 1;
+    let removed = 0;
+    let tombstones = 0;
+    let bytesBefore = 0;
+    let size: number;
+    try {
+      for (const seg of group) {
+        bytesBefore += seg.size;
+        const expired = tombstoneExpired(await seg.lastModified(), now, settings.deleteRetentionMs);
+        for await (const { header, bytes } of seg.batches()) {
+          this.checkCleaning(options.signal);
+          const info = { baseOffset: header.baseOffset, lastOffset: header.baseOffset + header.lastOffsetDelta, maxTimestamp: header.maxTimestamp, size: bytes.length };
+          if (isControl(header.attributes)) {
+            await writer.append(bytes, info);
+            continue;
+          }
+          // The last batch of an idempotent producer keeps at least its header (its sequence numbers).
+          const keepEmpty = header.producerId >= 0 && (lastBatchOfProducer.get(header.producerId) ?? header.baseOffset) === header.baseOffset;
+          if (header.recordCount <= 0) {
+            if (keepEmpty) await writer.append(bytes, info);
+            else changed = true;
+            continue;
+          }
+          const filtered = filterBatch(bytes, (r) => retainRecord(r, map, expired), { keepEmpty });
+          removed += filtered.superseded;
+          tombstones += filtered.tombstonesRemoved;
+          if (filtered.changed) changed = true;
+          if (filtered.bytes) {
+            await writer.append(filtered.bytes, { ...info, maxTimestamp: readInt64(filtered.bytes, MAX_TIMESTAMP_OFFSET), size: filtered.bytes.length });
+          }
+        }
+      }
+      if (!changed) {
+        await writer.discard();
+        return true;
+      }
+      size = await writer.finish(modified);
+      await this.cleanerStep(options.hooks, 'cleaned-written', base);
+    } catch (err) {
+      await writer.discard().catch(() => {});
+      throw err;
+    }
+    const swapped = await this.serialized(() => this.swapSegments(group, writer, size, options.hooks));
+    if (swapped) {
+      result.segmentsCleaned += group.length;
+      result.segmentsWritten++;
+      result.bytesBefore += bytesBefore;
+      result.bytesAfter += size;
+      result.recordsRemoved += removed;
+      result.tombstonesRemoved += tombstones;
+    }
+    return swapped;
+  }
+
+  private async cleanerStep(hooks: CleanerHooks | undefined, step: CleanerStep, baseOffset: number): Promise<void> {
+    await hooks?.onStep?.(step, { dir: this.dir, baseOffset });
+  }
+
+  /**
+   * Replaces `group` by the cleaned segment in `writer`'s file (segment-swap.ts protocol). Runs
+   * with retention and DeleteRecords excluded. False when the group is no longer in the log or
+   * the log is closing (the cleaned file is removed).
+   */
+  private async swapSegments(group: LogSegment[], writer: CleanedSegmentWriter, size: number, hooks: CleanerHooks | undefined): Promise<boolean> {
+    const base = group[0].baseOffset;
+    const at = this.segments.indexOf(group[0]);
+    const intact = this.state === 'open'
+      && at >= 0
+      && at + group.length < this.segments.length
+      && group.every((seg, j) => this.segments[at + j] === seg);
+    // A replacement starts only when no earlier one left `.deleted` files (at most one in flight).
+    if (!intact || (await removeDeletedSegmentFiles(this.dir)) > 0) {
+      await unlinkIfExists(writer.path);
+      return false;
+    }
+    const swapPath = join(this.dir, logFileName(base) + SWAP_SUFFIX);
+    const pins: Array<() => void> = [];
+    const retired: LogSegment[] = [];
+    let deletions: Array<Promise<void>> | null = null;
+    try {
+      // Open descriptors: reads in progress or starting during the renames keep working.
+      for (const seg of group) pins.push(await seg.pin());
+      await rename(writer.path, swapPath);
+      await fsyncDir(this.dir);
+      await this.cleanerStep(hooks, 'swap-created', base);
+      for (let j = group.length - 1; j >= 0; j--) {
+        await group[j].retireFiles();
+        retired.push(group[j]);
+        await this.cleanerStep(hooks, 'segment-retired', group[j].baseOffset);
+      }
+      await fsyncDir(this.dir);
+      const replacement = LogSegment.fromBatches(this.dir, base, size, writer.batches, this.config.indexIntervalBytes, this.fileCache);
+      await rename(swapPath, join(this.dir, logFileName(base)));
+      // Committed on disk; the segment list switches in one synchronous step.
+      const i = this.segments.indexOf(group[0]);
+      this.segments = [...this.segments.slice(0, i), replacement, ...this.segments.slice(i + group.length)];
+      deletions = group.map((seg) => seg.delete());
+      for (const release of pins.splice(0)) release();
+      await fsyncDir(this.dir);
+      await this.cleanerStep(hooks, 'swapped', base);
+      await Promise.all(deletions);
+      await this.cleanerStep(hooks, 'old-deleted', base);
+      await replacement.writeIndexFiles(true);
+      replacement.unloadIndexes();
+      await this.cleanerStep(hooks, 'done', base);
+      return true;
+    } catch (err) {
+      if (deletions) {
+        await Promise.allSettled(deletions);
+      } else {
+        // Not committed: the old segments come back, the oldest (the commit marker) first.
+        try {
+          for (const seg of [...retired].reverse()) await seg.restoreFiles();
+          await unlinkIfExists(swapPath);
+          await unlinkIfExists(writer.path);
+          await fsyncDir(this.dir);
+        } catch (undoErr) {
+          this.logger.error('cannot undo a failed segment replacement; it is finished or undone at the next load', { dir: this.dir, error: undoErr });
+        }
+      }
+      throw err;
+    } finally {
+      for (const release of pins) release();
+    }
   }
 
   // ---- close, delete ------------------------------------------------------------------------
@@ -1025,6 +1415,7 @@ export class PartitionLog {
     this.closing = (async () => {
       try {
         await this.drainWriter();
+        await this.cleaning;
         await this.maintenance;
         if (persist) {
           if (this.readyPromise) await this.readyPromise.catch(() => {});
@@ -1055,6 +1446,22 @@ function logFilesSizeSync(dir: string): number {
     if (!isNotFound(err)) throw err;
   }
   return total;
+}
+
+/**
+ * Offset and timestamp of every record of the whole batch `bytes`: walked in place when
+ * uncompressed, decoded (decompressed) otherwise. With LogAppendTime each record has the batch's
+ * maxTimestamp.
+ */
+function recordTimes(header: RecordBatchHeader, bytes: Buffer): Iterable<RecordPosition> {
+  const logAppendTime = isLogAppendTime(header.attributes);
+  const records: Iterable<RecordPosition> = batchCompressionId(header.attributes) === 0
+    ? walkRecords(bytes)
+    : decodeBatchRecords(bytes, 0).records;
+  if (!logAppendTime) return records;
+  return (function* () {
+    for (const r of records) yield { offset: r.offset, timestamp: header.maxTimestamp };
+  })();
 }
 
 function scanChunk(indexIntervalBytes: number): number {

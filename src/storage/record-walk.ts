@@ -45,3 +45,52 @@ export function* walkRecords(batch: Buffer): Generator<RecordPosition> {
     pos = end;
   }
 }
+
+/** Where one record lies in a (decompressed) records section, and what compaction needs of it. */
+export interface RecordSpan {
+  /** First byte of the record (its length varint). */
+  start: number;
+  /** Byte after the record. */
+  end: number;
+  offsetDelta: number;
+  timestampDelta: number;
+  /** Position of the key bytes (meaningless when keyLength < 0). */
+  keyStart: number;
+  /** -1: null key. */
+  keyLength: number;
+  /** -1: null value (a tombstone). */
+  valueLength: number;
+}
+
+/**
+ * Yields the span of each of the `count` records in `data` (a batch's records section, already
+ * decompressed). Reads length, timestampDelta, offsetDelta, key and value lengths; headers are
+ * skipped with the record. Throws CorruptLogError when a record runs past the end.
+ */
+export function* recordSpans(data: Buffer, count: number): Generator<RecordSpan> {
+  let pos = 0;
+  for (let i = 0; i < count; i++) {
+    const length = readZigzagVarint(data, pos);
+    const bodyStart = length.next;
+    const end = bodyStart + length.value;
+    if (length.value < 0 || end > data.length) throw new CorruptLogError('record length runs past the end of the batch', { position: pos });
+    const timestampDelta = readZigzagVarint(data, bodyStart + 1);
+    const offsetDelta = readZigzagVarint(data, timestampDelta.next);
+    const keyLength = readZigzagVarint(data, offsetDelta.next);
+    const keyStart = keyLength.next;
+    const afterKey = keyStart + Math.max(0, keyLength.value);
+    if (afterKey > end) throw new CorruptLogError('record key runs past the end of the record', { position: pos });
+    const valueLength = readZigzagVarint(data, afterKey);
+    if (valueLength.next + Math.max(0, valueLength.value) > end) throw new CorruptLogError('record value runs past the end of the record', { position: pos });
+    yield {
+      start: pos,
+      end,
+      offsetDelta: offsetDelta.value,
+      timestampDelta: timestampDelta.value,
+      keyStart,
+      keyLength: keyLength.value < 0 ? -1 : keyLength.value,
+      valueLength: valueLength.value < 0 ? -1 : valueLength.value,
+    };
+    pos = end;
+  }
+}
