@@ -33,6 +33,7 @@ import { e2eLatencyModule } from './e2e-latency.ts';
 import { restartModule } from './restart.ts';
 import { partitionsModule } from './partitions.ts';
 import { nodeProducerModule } from './node-producer.ts';
+import { groupsModule } from './groups.ts';
 
 const MODULES: BenchModule[] = [
   baselineModule,
@@ -43,6 +44,7 @@ const MODULES: BenchModule[] = [
   restartModule,
   partitionsModule,
   nodeProducerModule,
+  groupsModule,
 ];
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
