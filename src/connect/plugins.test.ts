@@ -93,7 +93,7 @@ describe('plugin.path', () => {
     const records = (await task.poll()) as SourceRecord[];
     expect(records.map((r) => [r.topic, r.key, r.value, r.sourcePartition, r.sourceOffset])).toEqual([['counts', 'c', 5, { counter: 'c' }, { value: 5 }]]);
     const upper = registry.transformation('UppercaseValue')!.create();
-    expect(upper.apply({ ...records[0], value: 'abc' }).value).toBe('ABC');
+    expect(upper.apply({ ...records[0], value: 'abc' })?.value).toBe('ABC');
   });
 
   it('skips broken modules and invalid plugins, and reads default exports', async () => {
