@@ -34,6 +34,8 @@ import { restartModule } from './restart.ts';
 import { partitionsModule } from './partitions.ts';
 import { nodeProducerModule } from './node-producer.ts';
 import { groupsModule } from './groups.ts';
+import { cliModule } from './cli.ts';
+import { topModule } from './top.ts';
 
 const MODULES: BenchModule[] = [
   baselineModule,
@@ -45,6 +47,8 @@ const MODULES: BenchModule[] = [
   partitionsModule,
   nodeProducerModule,
   groupsModule,
+  cliModule,
+  topModule,
 ];
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
