@@ -5,9 +5,10 @@
 import type { Command } from '@oclif/core';
 import type { ClusterTarget } from '../admin/client.ts';
 import { ClusterCommand } from './cluster-command.ts';
+import { clusterTarget } from './cluster-target.ts';
 
 export abstract class AdminCommand<T extends typeof Command> extends ClusterCommand<T> {
   protected get target(): ClusterTarget {
-    return { servers: this.connection.servers, clientOptions: this.connection.clientOptions, timeoutMs: this.timeoutMs };
+    return clusterTarget(this.connection, this.timeoutMs);
   }
 }

@@ -4,62 +4,24 @@
  * dist/ is missing or older than src/ (in CI `npm ci` has already built it through `prepare`).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, connect, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Admin } from '@platformatic/kafka';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { cliEnvironment, cliTempDir, ensureCliBuilt, runCliOutput, spawnCli, type CliOutput } from '../helpers/cli.ts';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const bin = join(root, 'bin', 'run.js');
-const tmp = mkdtempSync(join(tmpdir(), 'kstream-broker-cli-'));
+const tmp = cliTempDir('broker-cli');
 
 /** Environment of every CLI process: no colors, no inherited data dir, a private HOME. */
-const cliEnv: NodeJS.ProcessEnv = (() => {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', HOME: join(tmp, 'home'), XDG_DATA_HOME: join(tmp, 'xdg') };
-  delete env.KSTREAM_DATA_DIR;
-  delete env.KSTREAM_BOOTSTRAP_SERVER;
-  // vitest sets NODE_ENV=test, which makes oclif look for TypeScript sources; run the build as users do.
-  delete env.NODE_ENV;
-  return env;
-})();
+const cliEnv = cliEnvironment(tmp);
 
 interface PidFile { pid: number; host: string; port: number; dataDir: string; startedAt: string }
-interface RunResult { code: number | null; stdout: string; stderr: string }
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestMtime(path));
-    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-function ensureBuilt(): void {
-  const marker = join(root, 'dist', 'commands', 'broker', 'start.js');
-  if (existsSync(marker) && statSync(marker).mtimeMs >= newestMtime(join(root, 'src'))) return;
-  // tsc emits even when files elsewhere in a work-in-progress tree have type errors; what matters is that dist/ is fresh.
-  const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-  spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { cwd: root, stdio: 'ignore' });
-  if (!existsSync(marker)) throw new Error('build failed: dist/commands/broker/start.js is missing (run npm run build)');
-}
+type RunResult = CliOutput;
 
 /** Runs the CLI to completion. */
 function run(args: string[], options: { timeoutMs?: number } = {}): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: tmp, env: cliEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`kstream ${args.join(' ')} timed out\n${stderr}`)); }, options.timeoutMs ?? 30_000);
-    child.on('error', reject);
-    child.on('close', (code) => { clearTimeout(timer); resolve({ code, stdout, stderr }); });
-  });
+  return runCliOutput(args, { cwd: tmp, env: cliEnv, timeoutMs: options.timeoutMs });
 }
 
 /** A CLI process left running (foreground broker), with its output collected. */
@@ -69,14 +31,9 @@ const started: ChildProcess[] = [];
 const startedPids: number[] = [];
 
 function startForeground(args: string[]): Running {
-  const child = spawn(process.execPath, [bin, 'broker', 'start', ...args], { cwd: tmp, env: cliEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-  started.push(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d: Buffer) => { stdout += d.toString(); });
-  child.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-  return { child, stdout: () => stdout, stderr: () => stderr, exited };
+  const r = spawnCli(['broker', 'start', ...args], { cwd: tmp, env: cliEnv });
+  started.push(r.child);
+  return r;
 }
 
 function newDataDir(name: string): string {
@@ -139,7 +96,7 @@ function deadPid(): number {
 }
 
 beforeAll(() => {
-  ensureBuilt();
+  ensureCliBuilt();
 });
 
 afterAll(async () => {

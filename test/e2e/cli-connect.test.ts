@@ -4,12 +4,9 @@
  * server, with a broker) in this process. Output formats, exit codes (0, 2 usage, 3 answered by
  * the worker, 4 unreachable) and one-line errors with hints.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConnectCreateResult } from '../../src/commands/connect/create.ts';
 import type { ConnectListResult } from '../../src/commands/connect/list.ts';
@@ -22,59 +19,18 @@ import { parseWorkerConfig } from '../../src/connect/worker-config.ts';
 import { silentLogger } from '../../src/util/logger.ts';
 import { startBroker, type TestBroker } from '../helpers/broker.ts';
 import { platformaticAdmin } from '../helpers/platformatic.ts';
+import { cliEnvironment, cliTempDir, ensureCliBuilt, runCliOutput, type CliOutput } from '../helpers/cli.ts';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const bin = join(root, 'bin', 'run.js');
-const tmp = mkdtempSync(join(tmpdir(), 'kstream-cli-connect-'));
+const tmp = cliTempDir('cli-connect');
+const baseEnv = cliEnvironment(tmp);
 
-const baseEnv: NodeJS.ProcessEnv = (() => {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', HOME: join(tmp, 'home'), XDG_CONFIG_HOME: join(tmp, 'config'), XDG_CACHE_HOME: join(tmp, 'cache') };
-  delete env.KSTREAM_CONNECT_URL;
-  // vitest sets NODE_ENV=test, which makes oclif look for TypeScript sources; run the build as users do.
-  delete env.NODE_ENV;
-  return env;
-})();
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestMtime(path));
-    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-function ensureBuilt(): void {
-  const marker = join(root, 'dist', 'commands', 'connect', 'list.js');
-  if (existsSync(marker) && statSync(marker).mtimeMs >= newestMtime(join(root, 'src'))) return;
-  // tsc emits even when files elsewhere in a work-in-progress tree have type errors; what matters is that dist/ is fresh.
-  const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-  spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { cwd: root, stdio: 'ignore' });
-  if (!existsSync(marker)) throw new Error('build failed: dist/commands/connect/list.js is missing (run npm run build)');
-}
-
-interface RunResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+type RunResult = CliOutput;
 
 let url = '';
 
 function kstream(args: string[], options: { env?: NodeJS.ProcessEnv; input?: string; url?: string | null } = {}): Promise<RunResult> {
   const urlArgs = options.url === null ? [] : ['--url', options.url ?? url];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args, ...urlArgs], { cwd: tmp, env: { ...baseEnv, ...options.env }, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`kstream ${args.join(' ')} timed out\n${stderr}`)); }, 30_000);
-    child.on('error', reject);
-    child.on('close', (code) => { clearTimeout(timer); resolve({ code, stdout, stderr }); });
-    child.stdin.end(options.input ?? '');
-  });
+  return runCliOutput([...args, ...urlArgs], { cwd: tmp, env: { ...baseEnv, ...options.env }, input: options.input ?? '' });
 }
 
 function file(name: string, content: string): string {
@@ -115,7 +71,7 @@ let silent: Server;
 const silentSockets = new Set<Socket>();
 
 beforeAll(async () => {
-  ensureBuilt();
+  ensureCliBuilt();
   broker = await startBroker();
   const config = parseWorkerConfig(
     { 'bootstrap.servers': broker.bootstrap, 'offset.storage.file.filename': join(tmp, 'connect.offsets'), 'offset.flush.interval.ms': '200' },

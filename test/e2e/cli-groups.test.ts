@@ -5,12 +5,9 @@
  * and with simple offset commits for the others; committed offsets are checked with kafkajs.
  * Independent CLI runs go a few at a time (each costs about a second of CPU).
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Admin as PlatformaticAdmin } from '@platformatic/kafka';
 import type { Admin, Consumer, Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,58 +17,15 @@ import { kafkajsClient } from '../helpers/kafkajs.ts';
 import { RawConnection } from '../helpers/raw-connection.ts';
 import { ApiKey } from '../../src/protocol/generated/api-keys.ts';
 import { platformaticAdmin } from '../helpers/platformatic.ts';
+import { cliEnvironment, cliTempDir, ensureCliBuilt, runCliOutput, type CliOutput } from '../helpers/cli.ts';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const bin = join(root, 'bin', 'run.js');
-const tmp = mkdtempSync(join(tmpdir(), 'kstream-cli-groups-'));
+const tmp = cliTempDir('cli-groups');
+const cliEnv = cliEnvironment(tmp);
 
-const cliEnv: NodeJS.ProcessEnv = (() => {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', HOME: join(tmp, 'home'), XDG_CONFIG_HOME: join(tmp, 'config'), XDG_DATA_HOME: join(tmp, 'xdg') };
-  for (const key of ['KSTREAM_DATA_DIR', 'KSTREAM_BOOTSTRAP_SERVER', 'KSTREAM_BROKERS', 'KSTREAM_PROFILE', 'NODE_ENV']) delete env[key];
-  return env;
-})();
-
-interface RunResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestMtime(path));
-    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-function ensureBuilt(): void {
-  const marker = join(root, 'dist', 'commands', 'groups', 'reset-offsets.js');
-  if (existsSync(marker) && statSync(marker).mtimeMs >= newestMtime(join(root, 'src'))) return;
-  const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-  spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { cwd: root, stdio: 'ignore' });
-  if (!existsSync(marker)) throw new Error('build failed: dist/commands/groups/reset-offsets.js is missing (run npm run build)');
-}
+type RunResult = CliOutput;
 
 function run(args: string[], timeoutMs = 30_000): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: tmp, env: cliEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`kstream ${args.join(' ')} timed out\n${stderr}`));
-    }, timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+  return runCliOutput(args, { cwd: tmp, env: cliEnv, timeoutMs });
 }
 
 /** Runs CLI invocations a few at a time (each is about a second of CPU). */
@@ -136,7 +90,7 @@ function table(rows: string[][]): string {
 }
 
 beforeAll(async () => {
-  ensureBuilt();
+  ensureCliBuilt();
   tb = await startBroker();
   B = ['-b', tb.bootstrap];
   kafka = kafkajsClient(tb.bootstrap);

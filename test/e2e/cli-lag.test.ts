@@ -5,50 +5,18 @@
  * --prometheus scraped with fetch(), and a broker that goes away and comes back during --watch.
  * Groups are set up with simple offset commits and a live kafkajs consumer.
  */
-import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import type { Admin as PlatformaticAdmin } from '@platformatic/kafka';
 import type { Consumer, Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBroker, uniqueName, type TestBroker } from '../helpers/broker.ts';
 import { kafkajsClient } from '../helpers/kafkajs.ts';
 import { platformaticAdmin } from '../helpers/platformatic.ts';
+import { cliEnvironment, cliTempDir, ensureCliBuilt, spawnCli } from '../helpers/cli.ts';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const bin = join(root, 'bin', 'run.js');
-const tmp = mkdtempSync(join(tmpdir(), 'kstream-cli-lag-'));
-
-const cliEnv: NodeJS.ProcessEnv = (() => {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', HOME: join(tmp, 'home'), XDG_CONFIG_HOME: join(tmp, 'config'), XDG_DATA_HOME: join(tmp, 'xdg') };
-  for (const key of ['KSTREAM_DATA_DIR', 'KSTREAM_BOOTSTRAP_SERVER', 'KSTREAM_BROKERS', 'KSTREAM_PROFILE', 'NODE_ENV']) delete env[key];
-  return env;
-})();
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestMtime(path));
-    else if (/\.tsx?$/.test(entry.name) && !/\.test\.tsx?$/.test(entry.name)) newest = Math.max(newest, statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-/** Brings dist/ and the oclif manifest up to date when they are older than src/ or lack the lag commands. */
-function ensureBuilt(): void {
-  const marker = join(root, 'dist', 'commands', 'groups', 'lag.js');
-  const manifest = join(root, 'oclif.manifest.json');
-  const fresh = existsSync(marker) && statSync(marker).mtimeMs >= newestMtime(join(root, 'src'));
-  const listed = existsSync(manifest) && /"groups:lag"/.test(readFileSync(manifest, 'utf8')) && /"top"/.test(readFileSync(manifest, 'utf8'));
-  if (fresh && listed) return;
-  const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-  spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { cwd: root, stdio: 'ignore', timeout: 120_000 });
-  if (!existsSync(marker)) throw new Error('build failed: dist/commands/groups/lag.js is missing (run npm run build)');
-  if (existsSync(manifest)) spawnSync(process.execPath, [join(root, 'scripts', 'oclif-manifest.ts')], { cwd: root, stdio: 'ignore', timeout: 60_000 });
-}
+const tmp = cliTempDir('cli-lag');
+const cliEnv = cliEnvironment(tmp);
 
 interface Running {
   child: ChildProcessWithoutNullStreams;
@@ -61,20 +29,9 @@ const running: ChildProcessWithoutNullStreams[] = [];
 
 /** Starts the CLI; it is killed after `timeoutMs` at the latest. */
 function start(args: string[], timeoutMs = 40_000): Running {
-  const child = spawn(process.execPath, [bin, ...args], { cwd: tmp, env: cliEnv, stdio: ['pipe', 'pipe', 'pipe'] });
-  running.push(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-  const exited = new Promise<number | null>((resolve) =>
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve(code);
-    }),
-  );
-  return { child, stdout: () => stdout, stderr: () => stderr, exited };
+  const r = spawnCli(args, { cwd: tmp, env: cliEnv, stdin: 'pipe', timeoutMs });
+  running.push(r.child);
+  return { child: r.child, stdout: r.stdout, stderr: r.stderr, exited: r.closed.then(({ code }) => code) };
 }
 
 async function run(args: string[], timeoutMs = 30_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -127,7 +84,7 @@ async function commit(groupId: string, offsets: Record<number, number>): Promise
 }
 
 beforeAll(async () => {
-  ensureBuilt();
+  ensureCliBuilt();
   tb = await startBroker();
   B = ['-b', tb.bootstrap];
   kafka = kafkajsClient(tb.bootstrap);

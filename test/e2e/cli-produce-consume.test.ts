@@ -4,53 +4,22 @@
  * keys/headers/partitions, a lossless JSON round trip of binary records, every start-offset
  * form, consumer groups, format strings, exit codes, closed pipes, Ctrl+C and bounded memory.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Consumer } from '@platformatic/kafka';
 import { Partitioners } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBroker, uniqueName, type TestBroker } from '../helpers/broker.ts';
 import { fetchRecords, platformaticAdmin, platformaticProducer, type FetchedRecord } from '../helpers/platformatic.ts';
 import { readStoredBatches } from '../interop/helpers.ts';
+import { cliEnvironment, cliTempDir, ensureCliBuilt, runCli as runBuiltCli, spawnCli, type CliResult } from '../helpers/cli.ts';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const bin = join(root, 'bin', 'run.js');
-const tmp = mkdtempSync(join(tmpdir(), 'kstream-cli-pc-'));
+const tmp = cliTempDir('cli-pc');
 
 /** Environment of every CLI process: no colors, no profiles or brokers inherited, a private HOME. */
-const cliEnv: NodeJS.ProcessEnv = (() => {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', HOME: join(tmp, 'home'), XDG_CONFIG_HOME: join(tmp, 'config'), XDG_DATA_HOME: join(tmp, 'xdg') };
-  for (const k of ['KSTREAM_DATA_DIR', 'KSTREAM_BOOTSTRAP_SERVER', 'KSTREAM_BROKERS', 'KSTREAM_PROFILE', 'NODE_ENV']) delete env[k];
-  return env;
-})();
+const cliEnv = cliEnvironment(tmp);
 
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestMtime(path));
-    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-function ensureBuilt(): void {
-  const markers = ['produce.js', 'consume.js'].map((f) => join(root, 'dist', 'commands', f));
-  if (markers.every((m) => existsSync(m) && statSync(m).mtimeMs >= newestMtime(join(root, 'src')))) return;
-  const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-  spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { cwd: root, stdio: 'ignore' });
-  for (const m of markers) if (!existsSync(m)) throw new Error(`build failed: ${m} is missing (run npm run build)`);
-}
-
-interface RunResult {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: Buffer;
-  stderr: string;
-}
+type RunResult = Omit<CliResult<Buffer>, 'timedOut'>;
 
 interface RunOptions {
   input?: string | Buffer;
@@ -65,24 +34,7 @@ function kstream(args: string[], options: RunOptions = {}): Promise<RunResult> {
 }
 
 function runCli(args: string[], options: RunOptions = {}): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: tmp, env: cliEnv, stdio: ['pipe', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => out.push(d));
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-    child.stdin.on('error', () => undefined);
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`kstream ${args.join(' ')} timed out\n${stderr}`));
-    }, options.timeoutMs ?? 30_000);
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout: Buffer.concat(out), stderr });
-    });
-    child.stdin.end(options.input ?? '');
-  });
+  return runBuiltCli(args, { cwd: tmp, env: cliEnv, input: options.input ?? '', timeoutMs: options.timeoutMs, binary: true }).then(({ code, signal, stdout, stderr }) => ({ code, signal, stdout, stderr }));
 }
 
 /** Asserts success and returns stdout as text. */
@@ -124,7 +76,7 @@ async function readAll(topic: string, partitions: number): Promise<FetchedRecord
 }
 
 beforeAll(async () => {
-  ensureBuilt();
+  ensureCliBuilt();
   tb = await startBroker();
 });
 
@@ -385,7 +337,7 @@ describe('consumer groups', () => {
   it('picks up topics created later that match --regex', async () => {
     const prefix = uniqueName('rxnew');
     ok(await kstream(['produce', `${prefix}-a`, '-q'], { input: 'a1\n' }));
-    const child = spawn(process.execPath, [bin, 'consume', `${prefix}-.*`, '--regex', '-g', uniqueName('g'), '-f', '%t %v\\n', '-b', tb.bootstrap], { cwd: tmp, env: cliEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawnCli(['consume', `${prefix}-.*`, '--regex', '-g', uniqueName('g'), '-f', '%t %v\\n', '-b', tb.bootstrap], { cwd: tmp, env: cliEnv }).child;
     let stdout = '';
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
@@ -409,7 +361,7 @@ describe('consumer groups', () => {
     const topic = uniqueName('sigint');
     const group = uniqueName('g');
     ok(await kstream(['produce', topic, '-q'], { input: 'one\ntwo\nthree\n' }));
-    const child = spawn(process.execPath, [bin, 'consume', topic, '-g', group, '-b', tb.bootstrap], { cwd: tmp, env: cliEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawnCli(['consume', topic, '-g', group, '-b', tb.bootstrap], { cwd: tmp, env: cliEnv }).child;
     let stdout = '';
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
@@ -531,7 +483,7 @@ describe('errors and exit codes', () => {
   it('exits 0 quietly when stdout is closed early (| head)', async () => {
     const topic = uniqueName('epipe');
     ok(await kstream(['produce', topic, '-q'], { input: Array.from({ length: 50_000 }, (_v, i) => `line ${i}`).join('\n') }));
-    const child = spawn(process.execPath, [bin, 'consume', topic, '-e', '-b', tb.bootstrap], { cwd: tmp, env: cliEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawnCli(['consume', topic, '-e', '-b', tb.bootstrap], { cwd: tmp, env: cliEnv }).child;
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
     child.stdout.once('data', () => child.stdout.destroy());
@@ -546,7 +498,7 @@ describe('memory', () => {
     const topic = uniqueName('mem');
     const records = 200_000;
     const payload = 'x'.repeat(500);
-    const child = spawn(process.execPath, [bin, 'produce', topic, '-K:', '--progress', '-b', tb.bootstrap], { cwd: tmp, env: cliEnv, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawnCli(['produce', topic, '-K:', '--progress', '-b', tb.bootstrap], { cwd: tmp, env: cliEnv, stdin: 'pipe' }).child;
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
     child.stdin.on('error', () => undefined);

@@ -4,63 +4,27 @@
  * real processes through the built entry point (bin/run.js → dist/). Every test has its own
  * KSTREAM_CONFIG_DIR, so they run concurrently.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBroker, type TestBroker } from '../helpers/broker.ts';
 import { platformaticAdmin } from '../helpers/platformatic.ts';
+import { cliEnvironment, cliTempDir, ensureCliBuilt, runCliOutput, type CliOutput } from '../helpers/cli.ts';
 import type { ProfileListResult } from '../../src/commands/profile/list.ts';
 import type { ProfileShowResult } from '../../src/commands/profile/show.ts';
 import type { ProfileCreateResult } from '../../src/commands/profile/create.ts';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const bin = join(root, 'bin', 'run.js');
-const tmp = mkdtempSync(join(tmpdir(), 'kstream-cli-profile-'));
+const tmp = cliTempDir('cli-profile');
 
-const baseEnv: NodeJS.ProcessEnv = (() => {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', HOME: join(tmp, 'home'), XDG_CONFIG_HOME: join(tmp, 'config'), XDG_CACHE_HOME: join(tmp, 'cache') };
-  for (const key of ['KSTREAM_BROKERS', 'KSTREAM_BOOTSTRAP_SERVER', 'KSTREAM_PROFILE', 'KSTREAM_CONFIG_DIR', 'KSTREAM_DATA_DIR']) delete env[key];
-  // vitest sets NODE_ENV=test, which makes oclif look for TypeScript sources; run the build as users do.
-  delete env.NODE_ENV;
-  return env;
-})();
+/** Every run sets its own KSTREAM_CONFIG_DIR (or none, for the default location). */
+const baseEnv = cliEnvironment(tmp, { KSTREAM_CONFIG_DIR: undefined });
 
-interface RunResult { code: number | null; stdout: string; stderr: string }
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestMtime(path));
-    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-function ensureBuilt(): void {
-  const marker = join(root, 'dist', 'commands', 'profile', 'create.js');
-  if (existsSync(marker) && statSync(marker).mtimeMs >= newestMtime(join(root, 'src'))) return;
-  // tsc emits even when files elsewhere in a work-in-progress tree have type errors; what matters is that dist/ is fresh.
-  const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-  spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { cwd: root, stdio: 'ignore' });
-  if (!existsSync(marker)) throw new Error('build failed: dist/commands/profile/create.js is missing (run npm run build)');
-}
+type RunResult = CliOutput;
 
 function run(args: string[], env: NodeJS.ProcessEnv = {}): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: tmp, env: { ...baseEnv, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`kstream ${args.join(' ')} timed out\n${stderr}`)); }, 30_000);
-    child.on('error', reject);
-    child.on('close', (code) => { clearTimeout(timer); resolve({ code, stdout, stderr }); });
-  });
+  return runCliOutput(args, { cwd: tmp, env: { ...baseEnv, ...env } });
 }
 
 let dirs = 0;
@@ -107,7 +71,7 @@ function accepts(host: string, port: number): Promise<boolean> {
 }
 
 beforeAll(() => {
-  ensureBuilt();
+  ensureCliBuilt();
 });
 
 afterAll(() => {

@@ -4,15 +4,13 @@
  * so tables are plain aligned columns. The build is brought up to date in `beforeAll` when
  * dist/ is older than src/.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBroker, uniqueName, type TestBroker } from '../helpers/broker.ts';
 import { platformaticAdmin, platformaticStringProducer } from '../helpers/platformatic.ts';
+import { cliEnvironment, cliTempDir, ensureCliBuilt, runCliOutput, type CliOutput } from '../helpers/cli.ts';
 import type { Admin } from '@platformatic/kafka';
 import type { TopicsListResult } from '../../src/commands/topics/index.ts';
 import type { TopicsCreateResult } from '../../src/commands/topics/create.ts';
@@ -22,52 +20,16 @@ import type { TopicsAlterConfigResult } from '../../src/commands/topics/alter-co
 import type { TopicsAddPartitionsResult } from '../../src/commands/topics/add-partitions.ts';
 import type { TopicsTrimResult } from '../../src/commands/topics/trim.ts';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const bin = join(root, 'bin', 'run.js');
-const tmp = mkdtempSync(join(tmpdir(), 'kstream-cli-topics-'));
+const tmp = cliTempDir('cli-topics');
 
 /** Environment of every CLI process: no colors, no inherited connection settings, a private HOME and config dir. */
-const cliEnv: NodeJS.ProcessEnv = (() => {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', HOME: join(tmp, 'home'), XDG_CONFIG_HOME: join(tmp, 'config'), KSTREAM_CONFIG_DIR: join(tmp, 'kstream-config') };
-  for (const key of ['KSTREAM_BROKERS', 'KSTREAM_BOOTSTRAP_SERVER', 'KSTREAM_PROFILE', 'KSTREAM_DATA_DIR']) delete env[key];
-  // vitest sets NODE_ENV=test, which makes oclif look for TypeScript sources; run the build as users do.
-  delete env.NODE_ENV;
-  return env;
-})();
+const cliEnv = cliEnvironment(tmp);
 
-interface RunResult { code: number | null; stdout: string; stderr: string }
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestMtime(path));
-    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-function ensureBuilt(): void {
-  const marker = join(root, 'dist', 'commands', 'topics', 'trim.js');
-  if (existsSync(marker) && statSync(marker).mtimeMs >= newestMtime(join(root, 'src'))) return;
-  // tsc emits even when files elsewhere in a work-in-progress tree have type errors; what matters is that dist/ is fresh.
-  const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-  spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { cwd: root, stdio: 'ignore' });
-  if (!existsSync(marker)) throw new Error('build failed: dist/commands/topics/trim.js is missing (run npm run build)');
-}
+type RunResult = CliOutput;
 
 /** Runs the CLI to completion. */
 function run(args: string[], options: { env?: NodeJS.ProcessEnv } = {}): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: tmp, env: { ...cliEnv, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`kstream ${args.join(' ')} timed out\n${stderr}`)); }, 30_000);
-    child.on('error', reject);
-    child.on('close', (code) => { clearTimeout(timer); resolve({ code, stdout, stderr }); });
-  });
+  return runCliOutput(args, { cwd: tmp, env: { ...cliEnv, ...options.env } });
 }
 
 /** Runs against the shared broker; fails the test with the output when the exit code is not `code`. */
@@ -107,7 +69,7 @@ let admin: Admin;
 const silentServers: Server[] = [];
 
 beforeAll(async () => {
-  ensureBuilt();
+  ensureCliBuilt();
   tb = await startBroker();
   admin = platformaticAdmin(tb.bootstrap);
 });

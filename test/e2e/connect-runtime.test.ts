@@ -9,11 +9,10 @@
  * running), pause/resume/stop/restart, the offsets API, task reconfiguration, distributed mode's
  * internal topics, SIGTERM (offsets committed on a clean stop) and SIGKILL (nothing committed lost).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { appendFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConnectorContext, ConnectorPlugin, SourceConnector, SourceRecord, SourceTask } from '../../src/connect/api.ts';
 import { ConnectRestError } from '../../src/connect/herder.ts';
@@ -24,8 +23,8 @@ import { parseWorkerConfig } from '../../src/connect/worker-config.ts';
 import { createLogger, silentLogger } from '../../src/util/logger.ts';
 import { makeTempDir, startBroker, uniqueName, type TestBroker } from '../helpers/broker.ts';
 import { fetchRecords, platformaticAdmin, platformaticProducer, type FetchedRecord } from '../helpers/platformatic.ts';
+import { cliEnvironment, ensureCliBuilt, spawnCli } from '../helpers/cli.ts';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const logger = process.env.KSTREAM_TEST_LOG ? createLogger({ level: 'debug' }) : silentLogger;
 
 let tb: TestBroker;
@@ -543,50 +542,18 @@ interface WorkerChild {
   exited: Promise<number | null>;
 }
 
-function newestSource(path: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(path, { withFileTypes: true })) {
-    const p = join(path, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestSource(p));
-    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts')) newest = Math.max(newest, statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-/** dist/ and the oclif manifest up to date (what `npm run build` does), so bin/run.js runs the current code. */
-function ensureBuilt(): void {
-  const marker = join(root, 'dist', 'commands', 'connect', 'start.js');
-  if (!existsSync(marker) || statSync(marker).mtimeMs < newestSource(join(root, 'src'))) {
-    // tsc emits even when files elsewhere in a work-in-progress tree have type errors.
-    spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.build.json')], { cwd: root, stdio: 'ignore' });
-  }
-  const manifest = join(root, 'oclif.manifest.json');
-  if (existsSync(manifest) && !readFileSync(manifest, 'utf8').includes('"connect:start"')) {
-    spawnSync(process.execPath, [join(root, 'scripts', 'oclif-manifest.ts')], { cwd: root, stdio: 'ignore' });
-  }
-  if (!existsSync(marker)) throw new Error('build failed: dist/commands/connect/start.js is missing (run npm run build)');
-}
-
 /** `kstream connect start --json` (the built CLI); resolves once it printed its started document. */
 async function spawnWorker(args: string[]): Promise<WorkerChild> {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
-  // vitest sets NODE_ENV=test, which makes oclif look for TypeScript sources; run the build as users do.
-  delete env.NODE_ENV;
-  const child = spawn(process.execPath, [join(root, 'bin', 'run.js'), 'connect', 'start', '--json', ...args], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const worker = spawnCli(['connect', 'start', '--json', ...args], { cwd: dir, env: cliEnvironment(dir) });
+  const child = worker.child;
   children.push(child);
-  let stderr = '';
-  child.stderr!.setEncoding('utf8');
-  child.stderr!.on('data', (d: string) => (stderr += d));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = worker.exited.then(({ code }) => code);
   const started = await new Promise<{ rest: string }>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`worker did not start\n${stderr}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`worker did not start\n${worker.stderr()}`)), 30_000);
     // The started document is indented JSON: parse what arrived so far until it is complete.
-    let stdout = '';
-    child.stdout!.setEncoding('utf8');
-    child.stdout!.on('data', (chunk: string) => {
-      stdout += chunk;
+    child.stdout.on('data', () => {
       try {
-        const doc = JSON.parse(stdout) as { started?: boolean; rest?: string };
+        const doc = JSON.parse(worker.stdout()) as { started?: boolean; rest?: string };
         if (doc.started && doc.rest) {
           clearTimeout(timer);
           resolve({ rest: doc.rest });
@@ -597,14 +564,14 @@ async function spawnWorker(args: string[]): Promise<WorkerChild> {
     });
     void exited.then((code) => {
       clearTimeout(timer);
-      reject(new Error(`worker exited with ${code}\n${stderr}`));
+      reject(new Error(`worker exited with ${code}\n${worker.stderr()}`));
     });
   });
-  return { process: child, rest: started.rest, stderr: () => stderr, exited };
+  return { process: child, rest: started.rest, stderr: worker.stderr, exited };
 }
 
 describe('kstream connect start as a process', () => {
-  beforeAll(() => ensureBuilt(), 120_000);
+  beforeAll(() => ensureCliBuilt(), 120_000);
 
   it('SIGTERM stops tasks cleanly, committing source offsets; a restart does not duplicate', async () => {
     const name = uniqueName('term');

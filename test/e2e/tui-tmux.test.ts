@@ -12,52 +12,23 @@
  * are written there.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Consumer, Kafka, Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBroker, uniqueName, type TestBroker } from '../helpers/broker.ts';
 import { kafkajsClient } from '../helpers/kafkajs.ts';
+import { cliBin as bin, cliEnvironment, cliTempDir, ensureCliBuilt } from '../helpers/cli.ts';
 
 const tmuxInstalled = spawnSync('tmux', ['-V'], { stdio: 'ignore' }).status === 0;
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const bin = join(root, 'bin', 'run.js');
-const tmp = mkdtempSync(join(tmpdir(), 'kstream-tui-tmux-'));
+const tmp = cliTempDir('tui-tmux');
 /** A private tmux server for this file. */
 const socket = `kstream-tui-${process.pid}-${Date.now().toString(36)}`;
 const session = 'top';
 
-const env: NodeJS.ProcessEnv = (() => {
-  const e: NodeJS.ProcessEnv = { ...process.env, HOME: join(tmp, 'home'), XDG_CONFIG_HOME: join(tmp, 'config'), XDG_DATA_HOME: join(tmp, 'xdg'), CI: 'true', TERM: 'xterm-256color' };
-  for (const key of ['KSTREAM_DATA_DIR', 'KSTREAM_BOOTSTRAP_SERVER', 'KSTREAM_BROKERS', 'KSTREAM_PROFILE', 'NODE_ENV', 'TMUX', 'TMUX_PANE', 'NO_COLOR']) delete e[key];
-  return e;
-})();
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestMtime(path));
-    else if (/\.tsx?$/.test(entry.name) && !/\.test\.tsx?$/.test(entry.name)) newest = Math.max(newest, statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-/** Brings dist/ and the oclif manifest up to date when they are older than src/ or lack `top`. */
-function ensureBuilt(): void {
-  const marker = join(root, 'dist', 'commands', 'top.js');
-  const manifest = join(root, 'oclif.manifest.json');
-  const fresh = existsSync(marker) && statSync(marker).mtimeMs >= newestMtime(join(root, 'src'));
-  const listed = existsSync(manifest) && /"top"/.test(readFileSync(manifest, 'utf8'));
-  if (fresh && listed) return;
-  const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-  spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { cwd: root, stdio: 'ignore', timeout: 120_000 });
-  if (!existsSync(marker)) throw new Error('build failed: dist/commands/top.js is missing (run npm run build)');
-  if (existsSync(manifest)) spawnSync(process.execPath, [join(root, 'scripts', 'oclif-manifest.ts')], { cwd: root, stdio: 'ignore', timeout: 60_000 });
-}
+/** Colors on (a terminal), CI=true, and nothing of an enclosing tmux. */
+const env = cliEnvironment(tmp, { CI: 'true', TERM: 'xterm-256color', NO_COLOR: undefined, TMUX: undefined, TMUX_PANE: undefined });
 
 function tmux(...args: string[]): string {
   const r = spawnSync('tmux', ['-L', socket, '-f', '/dev/null', ...args], { env, encoding: 'utf8', timeout: 10_000 });
@@ -96,7 +67,7 @@ const group = uniqueName('slow');
 
 beforeAll(async () => {
   if (!tmuxInstalled) return;
-  ensureBuilt();
+  ensureCliBuilt();
   tb = await startBroker();
   kafka = kafkajsClient(tb.bootstrap);
   const admin = kafka.admin();

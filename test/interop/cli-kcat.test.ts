@@ -3,68 +3,21 @@
  * kcat writes read identically by kstream (kcat's own format strings give the same bytes), and
  * records kstream writes — keys, headers, binary values, every codec — read back by kcat -C -e.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBroker, uniqueName, type TestBroker } from '../helpers/broker.ts';
 import { KCAT_BINARY_FORMAT, describeResult, kcatAvailable, kcatOk, parseKcatBinary, type ProcessResult } from './helpers.ts';
+import { cliEnvironment, cliTempDir, ensureCliBuilt, runCli } from '../helpers/cli.ts';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const bin = join(root, 'bin', 'run.js');
-const tmp = mkdtempSync(join(tmpdir(), 'kstream-cli-kcat-'));
-const cliEnv: NodeJS.ProcessEnv = (() => {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', HOME: join(tmp, 'home'), XDG_CONFIG_HOME: join(tmp, 'config'), XDG_DATA_HOME: join(tmp, 'xdg') };
-  for (const k of ['KSTREAM_DATA_DIR', 'KSTREAM_BOOTSTRAP_SERVER', 'KSTREAM_BROKERS', 'KSTREAM_PROFILE', 'NODE_ENV']) delete env[k];
-  return env;
-})();
+const tmp = cliTempDir('cli-kcat');
+const cliEnv = cliEnvironment(tmp);
 
 let tb: TestBroker;
 
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestMtime(path));
-    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-function ensureBuilt(): void {
-  const markers = ['produce.js', 'consume.js'].map((f) => join(root, 'dist', 'commands', f));
-  if (markers.every((m) => existsSync(m) && statSync(m).mtimeMs >= newestMtime(join(root, 'src')))) return;
-  const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-  spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { cwd: root, stdio: 'ignore' });
-  for (const m of markers) if (!existsSync(m)) throw new Error(`build failed: ${m} is missing (run npm run build)`);
-}
-
 /** Runs `kstream ARGS -b <broker>`, bounded by a SIGKILL after `timeoutMs`. */
 function kstream(args: readonly string[], input?: string | Buffer, timeoutMs = 30_000): Promise<ProcessResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args, '-b', tb.bootstrap], { cwd: tmp, env: cliEnv, stdio: ['pipe', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    let stderr = '';
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill('SIGKILL');
-    }, timeoutMs);
-    child.stdout.on('data', (d: Buffer) => out.push(d));
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-    child.stdin.on('error', () => undefined);
-    child.once('error', (err) => {
-      clearTimeout(timer);
-      reject(err);
-    });
-    child.once('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout: Buffer.concat(out), stderr, timedOut });
-    });
-    child.stdin.end(input ?? '');
-  });
+  return runCli([...args, '-b', tb.bootstrap], { cwd: tmp, env: cliEnv, input: input ?? '', timeoutMs, onTimeout: 'resolve', binary: true });
 }
 
 async function kstreamOk(args: readonly string[], input?: string | Buffer): Promise<Buffer> {
@@ -75,7 +28,7 @@ async function kstreamOk(args: readonly string[], input?: string | Buffer): Prom
 
 beforeAll(async () => {
   if (!kcatAvailable()) throw new Error('kcat is not installed (Debian/Ubuntu: apt-get install kcat); the interop suite needs it');
-  ensureBuilt();
+  ensureCliBuilt();
   tb = await startBroker();
 });
 
