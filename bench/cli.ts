@@ -1,5 +1,5 @@
 /**
- * The command line (issue: topics, produce, consume, groups):
+ * The command line (topics, produce, consume, groups):
  *  - `kstream produce` of N 100-byte lines (1,000,000 in a full run) and `kstream consume -e`
  *    of them, wall time beside `kcat -P -l` / `kcat -C -e` on the same broker in the same run
  *    (ratio = kstream time / kcat time), both with acks=all.

@@ -1,5 +1,5 @@
 /**
- * Consumer groups (issue: groups and committed offsets).
+ * Consumer groups and committed offsets.
  *  - Failover: two members share a 2-partition topic; one dies (its socket closes, no
  *    LeaveGroup). Measured: time from the death until the survivor holds the dead member's
  *    partition and has fetched a record from it. Median over runs. Limit: the session timeout

@@ -1,9 +1,9 @@
 /**
- * The live lag monitor (issue: kstream top): memory and CPU of `kstream top` running in a real
+ * The live lag monitor (kstream top): memory and CPU of `kstream top` running in a real
  * terminal (tmux) against a broker with 100 partitions and 20 groups while records keep
  * arriving. Reports RSS at the start and end and its peak, and average CPU (share of one
  * core). Duration: KSTREAM_BENCH_TOP_SECONDS (default 120 s, 20 s with --quick; the issue's
- * figure is a 10-minute run: KSTREAM_BENCH_TOP_SECONDS=600). Skipped without tmux or dist/.
+ * reference figure is a 10-minute run: KSTREAM_BENCH_TOP_SECONDS=600). Skipped without tmux or dist/.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { execFileSync, spawnSync } from 'node:child_process';
